@@ -1,0 +1,108 @@
+//! Command-line surface (DESIGN §5), parsed with clap's derive API.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "scaffold",
+    version,
+    about = "Generate layered FastAPI domains (model, repository, service, DTOs, router, tests) from TOML specs",
+    after_help = "Examples:\n  scaffold init backend-app\n  scaffold new-domain artist name:str:unique bio:text?\n  scaffold generate\n  scaffold check"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Run as if started in DIR (the project is found from there).
+    #[arg(short = 'C', long = "project-dir", global = true, value_name = "DIR")]
+    pub project_dir: Option<PathBuf>,
+
+    /// When to use colours; NO_COLOR in the environment turns `auto` off.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Print only errors and conflicts.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Also print files that did not change.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a backend project that runs at once (only missing files are written).
+    #[command(after_help = "Examples:\n  scaffold init my-backend\n  scaffold init . --package app")]
+    Init(InitArgs),
+
+    /// Write domains/NAME.toml from compact field syntax, then generate it.
+    #[command(
+        name = "new-domain",
+        after_help = "Field syntax: NAME:TYPE[:MODIFIERS][?]\n  name:str:unique   bio:text?   year:int?\n  artist_id:ref:artist   status:enum:draft,published\n\nTypes: str text int bigint float decimal bool date datetime uuid email json enum ref\n\nExample:\n  scaffold new-domain artwork title:str year:int? artist_id:ref:artist"
+    )]
+    NewDomain(NewDomainArgs),
+
+    /// Render the code of all (or the named) domains and register their routers.
+    #[command(after_help = "Examples:\n  scaffold generate\n  scaffold generate artist --dry-run")]
+    Generate(GenerateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Directory to create the project in (default: the current directory).
+    pub dir: Option<PathBuf>,
+
+    /// Name of the Python package (default: backend).
+    #[arg(long, value_name = "NAME")]
+    pub package: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum IdKind {
+    Str,
+    Uuid,
+    Int,
+}
+
+#[derive(Debug, Args)]
+pub struct NewDomainArgs {
+    /// Domain name in snake_case, e.g. `artist` or `art_fair`.
+    pub name: String,
+
+    /// Fields in compact syntax, e.g. `name:str:unique bio:text?`.
+    pub fields: Vec<String>,
+
+    /// Plural used for the table and URL (default: English plural of NAME).
+    #[arg(long, value_name = "P")]
+    pub plural: Option<String>,
+
+    /// Kind of primary key.
+    #[arg(long, value_enum)]
+    pub id: Option<IdKind>,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Domains to generate (default: all specs).
+    pub domains: Vec<String>,
+
+    /// Print what would change without writing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+}

@@ -1,0 +1,271 @@
+//! `scaffold.toml`: discovery (walking up like Cargo.toml) and parsing.
+
+use std::path::{Component, Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diag::{Diagnostic, Diagnostics, Source, did_you_mean};
+use crate::names::is_python_identifier;
+
+pub const FILE_NAME: &str = "scaffold.toml";
+
+/// The `[project]` table, with DESIGN §3 defaults filled in.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ProjectConfig {
+    pub package: String,
+    pub specs: String,
+    pub main: String,
+    pub api_prefix: String,
+    pub tests: String,
+    pub requires: Option<String>,
+}
+
+impl Default for ProjectConfig {
+    fn default() -> Self {
+        Self::for_package("backend")
+    }
+}
+
+impl ProjectConfig {
+    pub fn for_package(package: &str) -> Self {
+        Self {
+            package: package.to_owned(),
+            specs: "domains".to_owned(),
+            main: format!("{package}/main.py"),
+            api_prefix: "/api/v1".to_owned(),
+            tests: "tests/api".to_owned(),
+            requires: None,
+        }
+    }
+
+    /// The file as `init` writes it.
+    pub fn to_toml(&self) -> String {
+        let mut out = String::from("# Settings of the `scaffold` code generator.\n[project]\n");
+        let q = |s: &str| toml::Value::String(s.to_owned()).to_string();
+        out += &format!("package = {}\n", q(&self.package));
+        out += &format!("specs = {}\n", q(&self.specs));
+        out += &format!("main = {}\n", q(&self.main));
+        out += &format!("api_prefix = {}\n", q(&self.api_prefix));
+        out += &format!("tests = {}\n", q(&self.tests));
+        if let Some(r) = &self.requires {
+            out += &format!("requires = {}\n", q(r));
+        }
+        out
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    #[serde(default)]
+    project: ProjectConfig,
+}
+
+const PROJECT_KEYS: &[&str] = &["package", "specs", "main", "api_prefix", "tests", "requires"];
+
+/// A project on disk: its root directory and settings.
+#[derive(Debug, Clone)]
+pub struct Project {
+    pub root: PathBuf,
+    pub config: ProjectConfig,
+}
+
+/// Finds `scaffold.toml` in `start` or one of its parents.
+pub fn discover(start: &Path) -> anyhow::Result<Project> {
+    for dir in start.ancestors() {
+        let candidate = dir.join(FILE_NAME);
+        if candidate.is_file() {
+            let config = load(&candidate, Path::new(FILE_NAME))?;
+            return Ok(Project {
+                root: dir.to_path_buf(),
+                config,
+            });
+        }
+    }
+    Err(Diagnostics(vec![
+        Diagnostic::file(start, format!("no {FILE_NAME} here or in any parent directory"))
+            .with_help("run `scaffold init` to create a project, or pass -C DIR"),
+    ])
+    .into())
+}
+
+/// Reads and validates a `scaffold.toml`; `display` is the path shown in errors.
+pub fn load(path: &Path, display: &Path) -> anyhow::Result<ProjectConfig> {
+    let text = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+    parse(Source::new(display, text)).map_err(|d| Diagnostics::sorted(d).into())
+}
+
+pub fn parse(source: Source) -> Result<ProjectConfig, Vec<Diagnostic>> {
+    let file: ConfigFile = toml::from_str(&source.text).map_err(|e| vec![toml_error(&source, &e)])?;
+    let config = file.project;
+    let errors = validate(&source, &config);
+    if errors.is_empty() { Ok(config) } else { Err(errors) }
+}
+
+/// Turns a serde/TOML error into a diagnostic with a did-you-mean for unknown keys.
+fn toml_error(source: &Source, err: &toml::de::Error) -> Diagnostic {
+    let message = err.message().trim().to_owned();
+    let span = err.span().unwrap_or(0..0);
+    let mut diag = match message.strip_prefix("unknown field `") {
+        Some(rest) => {
+            let key = rest.split('`').next().unwrap_or_default();
+            let d = source.error(span, format!("unknown key '{key}'"));
+            match did_you_mean(key, PROJECT_KEYS.iter().copied()) {
+                Some(s) => d.with_help(format!("did you mean '{s}'?")),
+                None => d.with_help(format!("valid keys: {}", PROJECT_KEYS.join(", "))),
+            }
+        }
+        None => source.error(span, message.replace('`', "'")),
+    };
+    if diag.help.is_none() && message.starts_with("invalid type") {
+        diag = diag.with_help("see the [project] table in the README for each key's type");
+    }
+    diag
+}
+
+fn validate(source: &Source, config: &ProjectConfig) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    let at = |key: &str| key_span(&source.text, key);
+    if !is_python_identifier(&config.package) {
+        errors.push(
+            source
+                .error(
+                    at("package"),
+                    format!("package '{}' is not a Python identifier", config.package),
+                )
+                .with_help("use a lowercase name such as 'backend' or 'app'"),
+        );
+    }
+    for (key, value) in [
+        ("specs", &config.specs),
+        ("main", &config.main),
+        ("tests", &config.tests),
+    ] {
+        if (key != "tests" || !value.is_empty()) && !is_inside_project(value) {
+            errors.push(
+                source
+                    .error(
+                        at(key),
+                        format!("{key} = '{value}' must be a relative path inside the project"),
+                    )
+                    .with_help("paths are relative to the directory of scaffold.toml and may not use '..'"),
+            );
+        }
+    }
+    if !config.main.ends_with(".py") {
+        errors.push(source.error(at("main"), format!("main = '{}' is not a Python file", config.main)));
+    }
+    let prefix = &config.api_prefix;
+    let prefix_ok = prefix.is_empty()
+        || (prefix.starts_with('/')
+            && !prefix.ends_with('/')
+            && prefix
+                .split('/')
+                .skip(1)
+                .all(|seg| !seg.is_empty() && seg.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))));
+    if !prefix_ok {
+        errors.push(
+            source
+                .error(at("api_prefix"), format!("api_prefix '{prefix}' is not a URL path"))
+                .with_help("write it like '/api/v1': a leading slash, no trailing slash"),
+        );
+    }
+    if let Some(req) = &config.requires {
+        match semver::VersionReq::parse(req) {
+            Err(e) => errors.push(source.error(
+                at("requires"),
+                format!("requires = '{req}' is not a version requirement: {e}"),
+            )),
+            Ok(r) => {
+                let ours = semver::Version::parse(env!("CARGO_PKG_VERSION")).expect("crate version is semver");
+                if !r.matches(&ours) {
+                    errors.push(
+                        source
+                            .error(
+                                at("requires"),
+                                format!("this project requires scaffold {req}, but this is scaffold {ours}"),
+                            )
+                            .with_help("install a matching version of scaffold"),
+                    );
+                }
+            }
+        }
+    }
+    errors
+}
+
+/// Span of `key = ...` in the text, for pointing at a value that parsed but is invalid.
+fn key_span(text: &str, key: &str) -> std::ops::Range<usize> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(key)
+            && rest.trim_start().starts_with('=')
+        {
+            let start = offset + (line.len() - trimmed.len());
+            return start..start + key.len();
+        }
+        offset += line.len();
+    }
+    0..0
+}
+
+/// True for a relative path with no `..`, root or prefix components.
+pub fn is_inside_project(path: &str) -> bool {
+    !path.is_empty()
+        && Path::new(path)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(text: &str) -> Result<ProjectConfig, String> {
+        parse(Source::new("scaffold.toml", text.to_owned()))
+            .map_err(|d| d.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
+    }
+
+    #[test]
+    fn defaults_fill_missing_keys() {
+        let c = parse_str("[project]\npackage = \"app\"\n").unwrap();
+        assert_eq!(c.package, "app");
+        assert_eq!(c.specs, "domains");
+        assert_eq!(c.api_prefix, "/api/v1");
+    }
+
+    #[test]
+    fn unknown_key_names_line_column_and_suggestion() {
+        let err = parse_str("[project]\npakage = \"app\"\n").unwrap_err();
+        assert!(
+            err.starts_with("scaffold.toml:2:1: error: unknown key 'pakage'"),
+            "{err}"
+        );
+        assert!(err.contains("did you mean 'package'?"), "{err}");
+    }
+
+    #[test]
+    fn wrong_type_and_syntax_errors_have_positions() {
+        let err = parse_str("[project]\npackage = 3\n").unwrap_err();
+        assert!(err.starts_with("scaffold.toml:2:11: error:"), "{err}");
+        let err = parse_str("[project\n").unwrap_err();
+        assert!(err.starts_with("scaffold.toml:1:"), "{err}");
+    }
+
+    #[test]
+    fn rejects_paths_outside_the_project() {
+        let err = parse_str("[project]\nspecs = \"../x\"\n").unwrap_err();
+        assert!(
+            err.starts_with("scaffold.toml:2:1: error: specs = '../x' must be a relative path"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn written_file_parses_back() {
+        let c = ProjectConfig::for_package("app");
+        assert_eq!(parse_str(&c.to_toml()).unwrap(), c);
+    }
+}

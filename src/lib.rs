@@ -1,0 +1,45 @@
+//! `scaffold`: generate layered FastAPI domains from TOML specs.
+//!
+//! The core is pure: specs and settings go in, a [`plan::Plan`] of files
+//! comes out ([`render`], [`registry`]). Only [`apply`] writes to disk, and
+//! only [`load`] reads the project.
+
+pub mod apply;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod diag;
+pub mod load;
+pub mod names;
+pub mod output;
+pub mod plan;
+pub mod registry;
+pub mod render;
+pub mod spec;
+
+use cli::{Cli, Command};
+use output::Reporter;
+
+/// How a command ended when it did not fail outright (exit 0 or 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// Done, or up to date.
+    Success = 0,
+    /// `check` found drift, or `generate` met a conflict.
+    Failure = 1,
+}
+
+/// Runs one command. Errors (bad usage, config or spec) map to exit 2.
+pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
+    let reporter = Reporter::new(&cli.global);
+    let cwd = std::env::current_dir()?;
+    let base = match &cli.global.project_dir {
+        Some(dir) => cwd.join(dir),
+        None => cwd,
+    };
+    match cli.command {
+        Command::Init(args) => commands::init(&base, &args, &reporter),
+        Command::NewDomain(args) => commands::new_domain(&base, &args, &reporter),
+        Command::Generate(args) => commands::generate(&base, &args, &reporter),
+    }
+}

@@ -1,0 +1,99 @@
+//! Reading the project: settings, every spec, and files the plan depends on.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::Context;
+
+use crate::config::Project;
+use crate::diag::{Diagnostic, Diagnostics, Source};
+use crate::spec::{self, Domain, Domains};
+
+/// A spec not yet on disk (from `new-domain`), validated with the others.
+pub struct PendingSpec<'a> {
+    pub name: &'a str,
+    pub text: &'a str,
+}
+
+/// Path of the spec of `name`, relative to the project root.
+pub fn spec_path(project: &Project, name: &str) -> String {
+    format!("{}/{name}.toml", project.config.specs.trim_end_matches('/'))
+}
+
+/// Parses and validates every spec of the project (plus `pending`), reporting
+/// all problems of all files together.
+pub fn domains(project: &Project, pending: Option<PendingSpec<'_>>) -> anyhow::Result<Domains> {
+    let mut sources: BTreeMap<String, Source> = BTreeMap::new();
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    let dir = project.root.join(&project.config.specs);
+    if dir.is_dir() {
+        for entry in walkdir::WalkDir::new(&dir)
+            .min_depth(1)
+            .max_depth(1)
+            .sort_by_file_name()
+        {
+            let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
+            let path = entry.path();
+            if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "toml") {
+                continue;
+            }
+            let name = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+            let display = spec_path(project, &name);
+            match std::fs::read(path) {
+                Ok(bytes) => match String::from_utf8(bytes) {
+                    Ok(text) => {
+                        sources.insert(name, Source::new(display, text));
+                    }
+                    Err(_) => errors.push(Diagnostic::file(&display, "spec is not valid UTF-8")),
+                },
+                Err(e) => errors.push(Diagnostic::file(&display, format!("cannot read spec: {e}"))),
+            }
+        }
+    }
+    if let Some(p) = pending {
+        sources.insert(
+            p.name.to_owned(),
+            Source::new(spec_path(project, p.name), p.text.to_owned()),
+        );
+    }
+    let mut parsed = BTreeMap::new();
+    for (name, source) in sources {
+        let display = source.display.to_string_lossy().replace('\\', "/");
+        match spec::parse_spec(&source, &name, &display) {
+            Ok(domain) => {
+                parsed.insert(name, (source, domain));
+            }
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Diagnostics::sorted(errors).into());
+    }
+    spec::resolve(parsed).map_err(|e| Diagnostics::sorted(e).into())
+}
+
+/// Reads a project file that must exist (e.g. `main.py`).
+pub fn read_project_file(root: &Path, rel: &str) -> anyhow::Result<String> {
+    std::fs::read_to_string(root.join(rel)).with_context(|| format!("cannot read {rel}"))
+}
+
+/// Domains named on the command line, checked against the specs.
+pub fn select<'a>(domains: &'a Domains, names: &[String]) -> anyhow::Result<Vec<&'a Domain>> {
+    if names.is_empty() {
+        return Ok(domains.values().collect());
+    }
+    let mut out = Vec::new();
+    for name in names {
+        match domains.get(name) {
+            Some(d) => out.push(d),
+            None => {
+                let hint = crate::diag::did_you_mean(name, domains.keys().map(String::as_str)).map_or_else(
+                    || "see `scaffold list` for the domains".to_owned(),
+                    |s| format!("did you mean '{s}'?"),
+                );
+                anyhow::bail!("no spec for domain '{name}' ({hint})");
+            }
+        }
+    }
+    Ok(out)
+}

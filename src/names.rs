@@ -1,0 +1,125 @@
+//! Every name derived from a domain name, computed once (DESIGN §2).
+
+use heck::{ToKebabCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+
+/// Python's hard keywords (soft keywords such as `type` are valid names).
+pub const PYTHON_KEYWORDS: &[&str] = &[
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del",
+    "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal",
+    "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
+];
+
+/// `[a-zA-Z_][a-zA-Z0-9_]*` (ASCII only, as scaffold emits it) and not a keyword.
+pub fn is_python_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !PYTHON_KEYWORDS.contains(&name)
+}
+
+/// Lowercase snake_case: what domain and field names must be.
+pub fn is_snake_case(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && !name.ends_with('_')
+        && !name.contains("__")
+}
+
+/// English plural of the last word (DESIGN §2): consonant + y → ies;
+/// s, x, z, ch, sh → es; otherwise s.
+pub fn pluralize(name: &str) -> String {
+    let (head, last) = match name.rfind('_') {
+        Some(i) => name.split_at(i + 1),
+        None => ("", name),
+    };
+    let plural_last = if let Some(stem) = last.strip_suffix('y')
+        && stem.chars().last().is_some_and(|c| !"aeiou".contains(c))
+    {
+        format!("{stem}ies")
+    } else if ["s", "x", "z", "ch", "sh"].iter().any(|s| last.ends_with(s)) {
+        format!("{last}es")
+    } else {
+        format!("{last}s")
+    };
+    format!("{head}{plural_last}")
+}
+
+/// The names of one domain, as every layer spells them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DomainNames {
+    /// `art_fair`: module, file stem, service method suffix.
+    pub snake: String,
+    /// `ArtFair`: model class and DTO prefix.
+    pub class: String,
+    /// `art_fairs`: table name and `list_` method suffix.
+    pub plural: String,
+    /// `art-fairs`: URL segment and OpenAPI tag.
+    pub url: String,
+    /// `ART_FAIR`: constants in tests.
+    pub shouty: String,
+}
+
+impl DomainNames {
+    pub fn new(snake: &str, plural: Option<&str>) -> Self {
+        let plural = plural.map_or_else(|| pluralize(snake), str::to_owned);
+        Self {
+            snake: snake.to_owned(),
+            class: snake.to_upper_camel_case(),
+            url: plural.to_kebab_case(),
+            shouty: snake.to_shouty_snake_case(),
+            plural: plural.to_snake_case(),
+        }
+    }
+}
+
+/// `status` of table `artworks` → `ArtworkStatus` (enum class name).
+pub fn enum_class(domain_class: &str, field: &str) -> String {
+    format!("{domain_class}{}", field.to_upper_camel_case())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plural_rule_changes_last_word_only() {
+        for (one, many) in [
+            ("artist", "artists"),
+            ("gallery", "galleries"),
+            ("day", "days"),
+            ("status", "statuses"),
+            ("box", "boxes"),
+            ("quiz", "quizes"),
+            ("church", "churches"),
+            ("wish", "wishes"),
+            ("art_fair", "art_fairs"),
+            ("art_gallery", "art_galleries"),
+        ] {
+            assert_eq!(pluralize(one), many, "{one}");
+        }
+    }
+
+    #[test]
+    fn multi_word_names() {
+        let n = DomainNames::new("art_fair", None);
+        assert_eq!(n.class, "ArtFair");
+        assert_eq!(n.plural, "art_fairs");
+        assert_eq!(n.url, "art-fairs");
+        let n = DomainNames::new("person", Some("people"));
+        assert_eq!((n.plural.as_str(), n.url.as_str()), ("people", "people"));
+    }
+
+    #[test]
+    fn identifiers() {
+        assert!(is_python_identifier("artist_id"));
+        assert!(!is_python_identifier("class"));
+        assert!(!is_python_identifier("2x"));
+        assert!(!is_python_identifier("a-b"));
+        assert!(is_snake_case("art_fair2"));
+        assert!(!is_snake_case("ArtFair"));
+        assert!(!is_snake_case("art__fair"));
+    }
+}

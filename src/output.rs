@@ -1,0 +1,104 @@
+//! What the user sees: one line per file in Rails' generator voice.
+
+use std::io::{IsTerminal, Write};
+
+use anstyle::{AnsiColor, Style};
+
+use crate::cli::{ColorChoice, GlobalArgs};
+
+/// What happened (or would happen) to one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verb {
+    Create,
+    Update,
+    Unchanged,
+    /// `init` found the file already there and left it alone.
+    Exist,
+    Register,
+    Conflict,
+}
+
+impl Verb {
+    fn word(self) -> &'static str {
+        match self {
+            Self::Create => "create",
+            Self::Update => "update",
+            Self::Unchanged => "unchanged",
+            Self::Exist => "exist",
+            Self::Register => "register",
+            Self::Conflict => "conflict",
+        }
+    }
+
+    fn style(self) -> Style {
+        let color = match self {
+            Self::Create | Self::Register => AnsiColor::Green,
+            Self::Update => AnsiColor::Yellow,
+            Self::Unchanged | Self::Exist => AnsiColor::Blue,
+            Self::Conflict => AnsiColor::Red,
+        };
+        Style::new().fg_color(Some(color.into())).bold()
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Reporter {
+    pub color: bool,
+    pub quiet: bool,
+    pub verbose: bool,
+}
+
+impl Reporter {
+    pub fn new(global: &GlobalArgs) -> Self {
+        Self {
+            color: use_color(global.color, std::io::stdout().is_terminal()),
+            quiet: global.quiet,
+            verbose: global.verbose,
+        }
+    }
+
+    /// `      create  backend/domain/artist/model.py`
+    pub fn file(&self, verb: Verb, path: &str) {
+        let shown = match verb {
+            Verb::Unchanged | Verb::Exist => self.verbose,
+            Verb::Conflict => true,
+            _ => !self.quiet,
+        };
+        if shown {
+            self.line(&format!(
+                "{}  {path}",
+                self.paint(verb.style(), &format!("{:>10}", verb.word()))
+            ));
+        }
+    }
+
+    /// A plain line of output, suppressed by `-q`.
+    pub fn say(&self, text: &str) {
+        if !self.quiet {
+            self.line(text);
+        }
+    }
+
+    fn line(&self, text: &str) {
+        let mut out = std::io::stdout().lock();
+        // A closed pipe (`scaffold generate | head`) is not an error worth a panic.
+        let _ = writeln!(out, "{text}");
+    }
+
+    pub fn paint(&self, style: Style, text: &str) -> String {
+        if self.color {
+            format!("{style}{text}{style:#}")
+        } else {
+            text.to_owned()
+        }
+    }
+}
+
+/// `--color auto` means: a terminal, and NO_COLOR unset or empty.
+pub fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}

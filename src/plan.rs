@@ -1,0 +1,45 @@
+//! The pure core's output: every file a command wants, in memory.
+
+use std::collections::BTreeMap;
+
+/// How a planned file treats one already on disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Policy {
+    /// Written only if missing; afterwards the file is the team's (`init`).
+    Once,
+    /// Kept equal to the planned content (generated code).
+    Generated,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Planned {
+    pub content: String,
+    pub policy: Policy,
+}
+
+/// Project-relative path (with `/`) → planned file, in a stable order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Plan {
+    pub files: BTreeMap<String, Planned>,
+}
+
+impl Plan {
+    pub fn once(&mut self, path: impl Into<String>, content: impl Into<String>) {
+        self.insert(path.into(), content.into(), Policy::Once);
+    }
+
+    pub fn generated(&mut self, path: impl Into<String>, content: impl Into<String>) {
+        self.insert(path.into(), content.into(), Policy::Generated);
+    }
+
+    fn insert(&mut self, path: String, content: String, policy: Policy) {
+        debug_assert!(!self.files.contains_key(&path), "{path} planned twice");
+        self.files.insert(path, Planned { content, policy });
+    }
+
+    pub fn extend(&mut self, other: Plan) {
+        for (path, file) in other.files {
+            self.insert(path, file.content, file.policy);
+        }
+    }
+}

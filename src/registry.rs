@@ -1,0 +1,196 @@
+//! `main.py`: scaffold owns only two marked blocks, the router imports and
+//! the `app.include_router(...)` calls, sorted by domain.
+//!
+//! ruff's isort moves imports across plain comments, so the import block is
+//! fenced with `# isort: off` / `# isort: on` inside the markers.
+
+pub const IMPORTS_BEGIN: &str = "# scaffold: begin router imports";
+pub const IMPORTS_END: &str = "# scaffold: end router imports";
+pub const ROUTES_BEGIN: &str = "# scaffold: begin router registrations";
+pub const ROUTES_END: &str = "# scaffold: end router registrations";
+
+/// The result of updating main.py's blocks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registered {
+    pub content: String,
+    /// Domains whose router was not registered before.
+    pub added: Vec<String>,
+    /// Domains registered before that no longer have a spec.
+    pub removed: Vec<String>,
+}
+
+/// Why the blocks could not be updated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RegistryError {
+    /// A marker is missing, repeated or out of order.
+    Markers(String),
+}
+
+pub fn import_line(package: &str, domain: &str) -> String {
+    format!("from {package}.api.v1.routers import {domain} as {domain}_router")
+}
+
+pub fn include_line(domain: &str) -> String {
+    format!("app.include_router({domain}_router.router)")
+}
+
+/// The two marker blocks, as a user adds them to a main.py by hand.
+pub fn marker_help() -> String {
+    format!(
+        "    {IMPORTS_BEGIN}\n    # isort: off\n    # isort: on\n    {IMPORTS_END}\n\n    (after `app = FastAPI(...)`)\n    {ROUTES_BEGIN}\n    {ROUTES_END}"
+    )
+}
+
+/// Rewrites the two blocks of `main_py` to register exactly `domains`
+/// (which must be sorted).
+pub fn register(main_py: &str, package: &str, domains: &[&str]) -> Result<Registered, RegistryError> {
+    let lines: Vec<&str> = main_py.lines().collect();
+    let imports = find_block(&lines, IMPORTS_BEGIN, IMPORTS_END)?;
+    let routes = find_block(&lines, ROUTES_BEGIN, ROUTES_END)?;
+    if imports.0 > routes.0 && imports.0 < routes.1 || routes.0 > imports.0 && routes.0 < imports.1 {
+        return Err(RegistryError::Markers(
+            "the two scaffold blocks of main.py overlap".to_owned(),
+        ));
+    }
+    let before: Vec<String> = lines[routes.0 + 1..routes.1]
+        .iter()
+        .filter_map(|l| {
+            let l = l.trim();
+            l.strip_prefix("app.include_router(")?
+                .split_once("_router.router)")
+                .map(|(d, _)| d.to_owned())
+        })
+        .collect();
+
+    let indent = |line: &str| line[..line.len() - line.trim_start().len()].to_owned();
+    let import_indent = indent(lines[imports.0]);
+    let route_indent = indent(lines[routes.0]);
+    let mut import_block = vec![format!("{import_indent}# isort: off")];
+    import_block.extend(
+        domains
+            .iter()
+            .map(|d| format!("{import_indent}{}", import_line(package, d))),
+    );
+    import_block.push(format!("{import_indent}# isort: on"));
+    let route_block: Vec<String> = domains
+        .iter()
+        .map(|d| format!("{route_indent}{}", include_line(d)))
+        .collect();
+
+    let mut out: Vec<String> = Vec::with_capacity(lines.len() + 2 * domains.len());
+    let mut i = 0;
+    while i < lines.len() {
+        out.push(lines[i].to_owned());
+        if i == imports.0 {
+            out.extend(import_block.iter().cloned());
+            i = imports.1;
+            continue;
+        }
+        if i == routes.0 {
+            out.extend(route_block.iter().cloned());
+            i = routes.1;
+            continue;
+        }
+        i += 1;
+    }
+    let mut content = out.join("\n");
+    if main_py.ends_with('\n') || main_py.is_empty() {
+        content.push('\n');
+    }
+    Ok(Registered {
+        content,
+        added: domains
+            .iter()
+            .filter(|d| !before.iter().any(|b| b == *d))
+            .map(|d| (*d).to_owned())
+            .collect(),
+        removed: before.into_iter().filter(|b| !domains.contains(&b.as_str())).collect(),
+    })
+}
+
+/// Line indices of the begin and end markers.
+fn find_block(lines: &[&str], begin: &str, end: &str) -> Result<(usize, usize), RegistryError> {
+    let find = |marker: &str| -> Result<Option<usize>, RegistryError> {
+        let hits: Vec<usize> = lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.trim() == marker)
+            .map(|(i, _)| i)
+            .collect();
+        match hits.as_slice() {
+            [] => Ok(None),
+            [one] => Ok(Some(*one)),
+            [_, second, ..] => Err(RegistryError::Markers(format!(
+                "line {}: '{marker}' appears more than once",
+                second + 1
+            ))),
+        }
+    };
+    match (find(begin)?, find(end)?) {
+        (Some(b), Some(e)) if b < e => Ok((b, e)),
+        (Some(b), Some(_)) => Err(RegistryError::Markers(format!(
+            "line {}: '{begin}' comes after its end marker",
+            b + 1
+        ))),
+        (None, None) => Err(RegistryError::Markers(format!("main.py has no '{begin}' block"))),
+        (Some(b), None) => Err(RegistryError::Markers(format!(
+            "line {}: '{begin}' has no matching '{end}'",
+            b + 1
+        ))),
+        (None, Some(e)) => Err(RegistryError::Markers(format!(
+            "line {}: '{end}' has no matching '{begin}'",
+            e + 1
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MAIN: &str = "from fastapi import FastAPI\n\n# scaffold: begin router imports\n# isort: off\n# isort: on\n# scaffold: end router imports\n\napp = FastAPI()\n\n# scaffold: begin router registrations\n# scaffold: end router registrations\n";
+
+    #[test]
+    fn registers_sorted_domains_once() {
+        let r = register(MAIN, "backend", &["artist", "artwork"]).unwrap();
+        assert_eq!(r.added, ["artist", "artwork"]);
+        assert_eq!(
+            r.content,
+            "from fastapi import FastAPI\n\n# scaffold: begin router imports\n# isort: off\n\
+             from backend.api.v1.routers import artist as artist_router\n\
+             from backend.api.v1.routers import artwork as artwork_router\n# isort: on\n\
+             # scaffold: end router imports\n\napp = FastAPI()\n\n# scaffold: begin router registrations\n\
+             app.include_router(artist_router.router)\napp.include_router(artwork_router.router)\n\
+             # scaffold: end router registrations\n"
+        );
+        let again = register(&r.content, "backend", &["artist", "artwork"]).unwrap();
+        assert_eq!(again.content, r.content);
+        assert!(again.added.is_empty());
+        let fewer = register(&r.content, "backend", &["artwork"]).unwrap();
+        assert_eq!(fewer.removed, ["artist"]);
+        assert!(!fewer.content.contains("artist_router"));
+    }
+
+    #[test]
+    fn keeps_indentation_of_an_app_factory() {
+        let main = "def create_app() -> FastAPI:\n    app = FastAPI()\n    # scaffold: begin router registrations\n    # scaffold: end router registrations\n    return app\n# scaffold: begin router imports\n# scaffold: end router imports\n";
+        let r = register(main, "app", &["artist"]).unwrap();
+        assert!(
+            r.content
+                .contains("\n    app.include_router(artist_router.router)\n    # scaffold: end"),
+            "{}",
+            r.content
+        );
+    }
+
+    #[test]
+    fn broken_markers_are_errors() {
+        let err = register("# scaffold: begin router imports\n", "backend", &[]).unwrap_err();
+        assert_eq!(
+            err,
+            RegistryError::Markers(
+                "line 1: '# scaffold: begin router imports' has no matching '# scaffold: end router imports'".into()
+            )
+        );
+    }
+}

@@ -1,0 +1,283 @@
+//! Domain specs (DESIGN §4): the validated model every template renders from.
+//!
+//! `parse` reads one `domains/<name>.toml` by walking TOML's spanned document
+//! by hand, so every problem of a file is reported with its position;
+//! `resolve` then checks what needs all specs at once (refs, cycles).
+
+mod compact;
+mod parse;
+mod resolve;
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+pub use compact::spec_from_compact;
+pub use parse::{domain_name_problem, parse_spec};
+pub use resolve::resolve;
+
+use crate::names::DomainNames;
+
+/// Kind of primary key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdKind {
+    /// UUID4 rendered as text (the default).
+    Str,
+    Uuid,
+    /// Auto-incremented 32-bit integer.
+    Int,
+}
+
+impl IdKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Str => "str",
+            Self::Uuid => "uuid",
+            Self::Int => "int",
+        }
+    }
+}
+
+/// One of the five generated HTTP operations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Operation {
+    List,
+    Get,
+    Create,
+    Update,
+    Delete,
+}
+
+impl Operation {
+    pub const ALL: [Self; 5] = [Self::List, Self::Get, Self::Create, Self::Update, Self::Delete];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::List => "list",
+            Self::Get => "get",
+            Self::Create => "create",
+            Self::Update => "update",
+            Self::Delete => "delete",
+        }
+    }
+}
+
+/// What the database does with referencing rows when the target is deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnDelete {
+    Restrict,
+    Cascade,
+    SetNull,
+}
+
+impl OnDelete {
+    pub fn sql(self) -> &'static str {
+        match self {
+            Self::Restrict => "RESTRICT",
+            Self::Cascade => "CASCADE",
+            Self::SetNull => "SET NULL",
+        }
+    }
+}
+
+/// A number as written in the spec, kept as text for the generated Python.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Number {
+    pub text: String,
+    pub value: f64,
+}
+
+/// `ge`/`gt`/`le`/`lt` of a numeric field.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Bounds {
+    pub ge: Option<Number>,
+    pub gt: Option<Number>,
+    pub le: Option<Number>,
+    pub lt: Option<Number>,
+}
+
+/// A field's type with the keys that only make sense for it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldKind {
+    Str {
+        min_length: Option<u32>,
+        max_length: u32,
+        pattern: Option<String>,
+    },
+    Text {
+        min_length: Option<u32>,
+        max_length: Option<u32>,
+    },
+    Int(Bounds),
+    BigInt(Bounds),
+    Float(Bounds),
+    Decimal {
+        max_digits: u32,
+        decimal_places: u32,
+        bounds: Bounds,
+    },
+    Bool,
+    Date,
+    Datetime,
+    Uuid,
+    Email {
+        max_length: u32,
+    },
+    Json,
+    Enum {
+        values: Vec<String>,
+    },
+    Ref {
+        to: String,
+        to_span: Range<usize>,
+        on_delete: OnDelete,
+    },
+}
+
+impl FieldKind {
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Self::Str { .. } => "str",
+            Self::Text { .. } => "text",
+            Self::Int(_) => "int",
+            Self::BigInt(_) => "bigint",
+            Self::Float(_) => "float",
+            Self::Decimal { .. } => "decimal",
+            Self::Bool => "bool",
+            Self::Date => "date",
+            Self::Datetime => "datetime",
+            Self::Uuid => "uuid",
+            Self::Email { .. } => "email",
+            Self::Json => "json",
+            Self::Enum { .. } => "enum",
+            Self::Ref { .. } => "ref",
+        }
+    }
+}
+
+/// A spec default, already checked against the field's type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DefaultValue {
+    Str(String),
+    Int(i64),
+    Number(Number),
+    Bool(bool),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub name: String,
+    pub kind: FieldKind,
+    pub optional: bool,
+    pub unique: bool,
+    pub index: bool,
+    pub description: Option<String>,
+    pub example: Option<String>,
+    pub default: Option<DefaultValue>,
+    /// Span of the field's table header or key, for later errors.
+    pub span: Range<usize>,
+}
+
+/// A column the list endpoint may sort by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SortKey {
+    pub column: String,
+    pub descending: bool,
+}
+
+/// A FastAPI dependency `module.path:callable` applied to the whole router.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dependency {
+    pub module: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    pub operations: Vec<Operation>,
+    pub filters: Vec<String>,
+    pub search: Vec<String>,
+    pub sort: Vec<String>,
+    pub default_sort: SortKey,
+    pub page_size: u32,
+    pub max_page_size: u32,
+    pub dependencies: Vec<Dependency>,
+}
+
+impl Api {
+    pub fn has(&self, op: Operation) -> bool {
+        self.operations.contains(&op)
+    }
+}
+
+/// Generated files a spec may hand over to the team (`[files] service = "owned"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FileKind {
+    Model,
+    Dtos,
+    Repository,
+    Service,
+    Router,
+    Tests,
+}
+
+impl FileKind {
+    pub const ALL: [Self; 6] = [
+        Self::Model,
+        Self::Dtos,
+        Self::Repository,
+        Self::Service,
+        Self::Router,
+        Self::Tests,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Model => "model",
+            Self::Dtos => "dtos",
+            Self::Repository => "repository",
+            Self::Service => "service",
+            Self::Router => "router",
+            Self::Tests => "tests",
+        }
+    }
+}
+
+/// A validated domain spec with every name derived.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Domain {
+    pub names: DomainNames,
+    /// The spec's path relative to the project, with `/` separators.
+    pub spec_path: String,
+    pub description: Option<String>,
+    pub id: IdKind,
+    pub timestamps: bool,
+    pub fields: Vec<Field>,
+    pub api: Api,
+    pub owned: Vec<FileKind>,
+}
+
+impl Domain {
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
+    pub fn owns(&self, kind: FileKind) -> bool {
+        !self.owned.contains(&kind)
+    }
+
+    /// Domains this one references, in field order, without repeats.
+    pub fn referenced(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for f in &self.fields {
+            if let FieldKind::Ref { to, .. } = &f.kind
+                && !out.contains(&to.as_str())
+            {
+                out.push(to);
+            }
+        }
+        out
+    }
+}
+
+/// All domains of a project, by name.
+pub type Domains = BTreeMap<String, Domain>;

@@ -1,0 +1,1103 @@
+//! One spec file → `Domain`, collecting every problem with its span.
+
+use std::ops::Range;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use super::{
+    Api, Bounds, DefaultValue, Dependency, Domain, Field, FieldKind, FileKind, IdKind, Number, OnDelete, Operation,
+    SortKey,
+};
+use crate::diag::{Diagnostic, Source, did_you_mean};
+use crate::names::{DomainNames, is_python_identifier, is_snake_case};
+
+pub const FIELD_TYPES: &[&str] = &[
+    "str", "text", "int", "bigint", "float", "decimal", "bool", "date", "datetime", "uuid", "email", "json", "enum",
+    "ref",
+];
+
+const TOP_KEYS: &[&str] = &["description", "plural", "id", "timestamps", "fields", "api", "files"];
+pub const FIELD_KEYS: &[&str] = &[
+    "type",
+    "optional",
+    "default",
+    "unique",
+    "index",
+    "description",
+    "example",
+    "min_length",
+    "max_length",
+    "pattern",
+    "ge",
+    "gt",
+    "le",
+    "lt",
+    "max_digits",
+    "decimal_places",
+    "values",
+    "to",
+    "on_delete",
+];
+const API_KEYS: &[&str] = &[
+    "operations",
+    "filters",
+    "search",
+    "sort",
+    "default_sort",
+    "page_size",
+    "max_page_size",
+    "dependencies",
+];
+
+/// Longest domain or field name: keeps table, index and enum type names
+/// within PostgreSQL's 63-byte identifier limit.
+pub const MAX_NAME_LEN: usize = 40;
+/// Longest spec file accepted.
+pub const MAX_SPEC_BYTES: usize = 256 * 1024;
+const MAX_FIELDS: usize = 200;
+const MAX_STR_LENGTH: u64 = 10_485_760;
+
+/// Field names that clash with generated code, SQLAlchemy, pydantic or the
+/// list endpoint's query parameters (DESIGN §7).
+const RESERVED_FIELDS: &[&str] = &[
+    "id",
+    "created_at",
+    "updated_at",
+    "metadata",
+    "registry",
+    "limit",
+    "offset",
+    "sort",
+    "q",
+    "session",
+    "self",
+    "cls",
+    "from_model",
+];
+
+/// Domain names that clash with the layout or with generated module names.
+pub const RESERVED_DOMAINS: &[&str] = &["shared", "base", "session", "types", "page", "api", "deps"];
+
+/// Which keys a field type accepts beyond `type`, `optional`, `description`.
+fn keys_for(ty: &str) -> &'static [&'static str] {
+    match ty {
+        "str" => &[
+            "default",
+            "unique",
+            "index",
+            "example",
+            "min_length",
+            "max_length",
+            "pattern",
+        ],
+        "text" => &["default", "example", "min_length", "max_length"],
+        "email" => &["unique", "index", "example", "max_length"],
+        "int" | "bigint" => &["default", "unique", "index", "ge", "gt", "le", "lt"],
+        "float" => &["default", "index", "ge", "gt", "le", "lt"],
+        "decimal" => &[
+            "default",
+            "unique",
+            "index",
+            "ge",
+            "gt",
+            "le",
+            "lt",
+            "max_digits",
+            "decimal_places",
+        ],
+        "bool" => &["default", "index"],
+        "date" | "datetime" | "uuid" => &["unique", "index"],
+        "enum" => &["default", "index", "values"],
+        "ref" => &["unique", "to", "on_delete"],
+        _ => &[],
+    }
+}
+
+struct Reader<'s> {
+    source: &'s Source,
+    errors: Vec<Diagnostic>,
+}
+
+type Value<'i> = Spanned<DeValue<'i>>;
+
+impl Reader<'_> {
+    fn error(&mut self, span: Range<usize>, message: impl Into<String>) -> &mut Diagnostic {
+        self.errors.push(self.source.error(span, message));
+        self.errors.last_mut().expect("just pushed")
+    }
+
+    fn unknown_key(&mut self, key: &Spanned<std::borrow::Cow<'_, str>>, valid: &[&str], context: &str) {
+        let name = key.get_ref().as_ref();
+        let help = match did_you_mean(name, valid.iter().copied()) {
+            Some(s) => format!("did you mean '{s}'?"),
+            None => format!("{context} accepts: {}", valid.join(", ")),
+        };
+        self.error(key.span(), format!("unknown key '{name}'")).help = Some(help);
+    }
+
+    fn wrong_type(&mut self, key: &str, value: &Value<'_>, expected: &str) {
+        let found = value.get_ref().type_str();
+        self.error(value.span(), format!("'{key}' must be {expected}, found {found}"));
+    }
+
+    fn string(&mut self, key: &str, value: &Value<'_>) -> Option<String> {
+        match value.get_ref() {
+            DeValue::String(s) => Some(s.to_string()),
+            _ => {
+                self.wrong_type(key, value, "a string");
+                None
+            }
+        }
+    }
+
+    fn boolean(&mut self, key: &str, value: &Value<'_>) -> Option<bool> {
+        match value.get_ref() {
+            DeValue::Boolean(b) => Some(*b),
+            _ => {
+                self.wrong_type(key, value, "true or false");
+                None
+            }
+        }
+    }
+
+    fn integer(&mut self, key: &str, value: &Value<'_>) -> Option<i64> {
+        match value.get_ref() {
+            DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
+                Ok(n) => Some(n),
+                Err(_) => {
+                    self.error(value.span(), format!("'{key}' is out of the 64-bit range"));
+                    None
+                }
+            },
+            _ => {
+                self.wrong_type(key, value, "an integer");
+                None
+            }
+        }
+    }
+
+    fn positive(&mut self, key: &str, value: &Value<'_>, max: u64) -> Option<u32> {
+        let n = self.integer(key, value)?;
+        match u64::try_from(n) {
+            Ok(n) if n >= 1 && n <= max => u32::try_from(n).ok(),
+            _ => {
+                self.error(value.span(), format!("'{key}' must be between 1 and {max}, found {n}"));
+                None
+            }
+        }
+    }
+
+    fn number(&mut self, key: &str, value: &Value<'_>, integer_only: bool) -> Option<Number> {
+        match value.get_ref() {
+            DeValue::Integer(_) => {
+                let n = self.integer(key, value)?;
+                Some(Number {
+                    text: n.to_string(),
+                    value: n as f64,
+                })
+            }
+            DeValue::Float(f) if !integer_only => match f.as_str().parse::<f64>() {
+                Ok(v) if v.is_finite() => Some(Number {
+                    text: python_float(v),
+                    value: v,
+                }),
+                _ => {
+                    self.error(value.span(), format!("'{key}' must be a finite number"));
+                    None
+                }
+            },
+            _ => {
+                let expected = if integer_only { "an integer" } else { "a number" };
+                self.wrong_type(key, value, expected);
+                None
+            }
+        }
+    }
+
+    /// An array of strings, each with its span.
+    fn strings(&mut self, key: &str, value: &Value<'_>) -> Option<Vec<(String, Range<usize>)>> {
+        let DeValue::Array(items) = value.get_ref() else {
+            self.wrong_type(key, value, "an array of strings");
+            return None;
+        };
+        let mut out = Vec::new();
+        for item in items.iter() {
+            if let Some(s) = self.string(key, item) {
+                out.push((s, item.span()));
+            }
+        }
+        Some(out)
+    }
+
+    fn table<'a, 'i>(&mut self, key: &str, value: &'a Value<'i>) -> Option<&'a DeTable<'i>> {
+        match value.get_ref() {
+            DeValue::Table(t) => Some(t),
+            _ => {
+                self.wrong_type(key, value, "a table");
+                None
+            }
+        }
+    }
+
+    fn name_check(&mut self, span: Range<usize>, what: &str, name: &str) -> bool {
+        if !is_snake_case(name) || !is_python_identifier(name) {
+            let help = format!(
+                "use lowercase snake_case, e.g. '{}'",
+                heck::ToSnakeCase::to_snake_case(name)
+            );
+            let msg = if is_snake_case(name) {
+                format!("{what} '{name}' is a Python keyword")
+            } else {
+                format!("{what} '{name}' is not a snake_case identifier")
+            };
+            self.error(span, msg).help = Some(help);
+            return false;
+        }
+        if name.len() > MAX_NAME_LEN {
+            self.error(
+                span,
+                format!("{what} '{name}' is longer than {MAX_NAME_LEN} characters"),
+            );
+            return false;
+        }
+        true
+    }
+}
+
+/// Python literal of a float the way `repr` writes it.
+fn python_float(v: f64) -> String {
+    let s = format!("{v:?}");
+    if s.contains('.') || s.contains('e') {
+        s
+    } else {
+        format!("{s}.0")
+    }
+}
+
+/// Checks a domain name taken from a file stem or the command line.
+pub fn domain_name_problem(name: &str) -> Option<String> {
+    if !is_snake_case(name) || !is_python_identifier(name) {
+        return Some(format!(
+            "domain name '{name}' must be a lowercase snake_case identifier that is not a Python keyword"
+        ));
+    }
+    if RESERVED_DOMAINS.contains(&name) {
+        return Some(format!("domain name '{name}' is reserved by the generated layout"));
+    }
+    if name.len() > MAX_NAME_LEN {
+        return Some(format!("domain name '{name}' is longer than {MAX_NAME_LEN} characters"));
+    }
+    None
+}
+
+/// Parses and validates one spec; `name` is the file stem.
+pub fn parse_spec(source: &Source, name: &str, spec_path: &str) -> Result<Domain, Vec<Diagnostic>> {
+    let mut r = Reader {
+        source,
+        errors: Vec::new(),
+    };
+    if let Some(problem) = domain_name_problem(name) {
+        return Err(vec![
+            Diagnostic::file(&source.display, problem).with_help("rename the spec file, e.g. domains/art_fair.toml"),
+        ]);
+    }
+    if source.text.len() > MAX_SPEC_BYTES {
+        return Err(vec![Diagnostic::file(
+            &source.display,
+            format!("spec is larger than {} KiB", MAX_SPEC_BYTES / 1024),
+        )]);
+    }
+    let (doc, syntax_errors) = DeTable::parse_recoverable(&source.text);
+    if !syntax_errors.is_empty() {
+        return Err(syntax_errors
+            .iter()
+            .map(|e| {
+                let span = e.span().unwrap_or(0..0);
+                source.error(span, format!("invalid TOML: {}", e.message().trim()))
+            })
+            .collect());
+    }
+    let doc = doc.into_inner();
+
+    let mut description = None;
+    let mut plural = None;
+    let mut id = IdKind::Str;
+    let mut timestamps = true;
+    let mut fields_value = None;
+    let mut api_value = None;
+    let mut files_value = None;
+    for (key, value) in &doc {
+        match key.get_ref().as_ref() {
+            "description" => description = r.string("description", value),
+            "plural" => {
+                if let Some(p) = r.string("plural", value)
+                    && r.name_check(value.span(), "plural", &p)
+                {
+                    if p == name {
+                        r.error(value.span(), format!("plural '{p}' must differ from the domain name"));
+                    } else {
+                        plural = Some(p);
+                    }
+                }
+            }
+            "id" => {
+                if let Some(s) = r.string("id", value) {
+                    match s.as_str() {
+                        "str" => id = IdKind::Str,
+                        "uuid" => id = IdKind::Uuid,
+                        "int" => id = IdKind::Int,
+                        other => {
+                            let help = match did_you_mean(other, ["str", "uuid", "int"]) {
+                                Some(s) => format!("did you mean '{s}'?"),
+                                None => "use \"str\", \"uuid\" or \"int\"".to_owned(),
+                            };
+                            r.error(value.span(), format!("unknown id kind '{other}'")).help = Some(help);
+                        }
+                    }
+                }
+            }
+            "timestamps" => timestamps = r.boolean("timestamps", value).unwrap_or(true),
+            "fields" => fields_value = Some(value),
+            "api" => api_value = Some(value),
+            "files" => files_value = Some(value),
+            _ => r.unknown_key(key, TOP_KEYS, "a spec"),
+        }
+    }
+
+    let mut fields = Vec::new();
+    if let Some(value) = fields_value
+        && let Some(table) = r.table("fields", value)
+    {
+        if table.len() > MAX_FIELDS {
+            r.error(value.span(), format!("a domain may have at most {MAX_FIELDS} fields"));
+        }
+        for (key, value) in table {
+            if let Some(field) = parse_field(&mut r, key, value) {
+                fields.push(field);
+            }
+        }
+    }
+    if fields.is_empty() && r.errors.is_empty() {
+        r.errors.push(
+            Diagnostic::file(&source.display, "a domain needs at least one field")
+                .with_help("add a [fields.<name>] table with a `type`"),
+        );
+    }
+
+    let api = parse_api(&mut r, api_value, &fields, timestamps);
+    let owned = files_value.map(|v| parse_files(&mut r, v)).unwrap_or_default();
+
+    if !r.errors.is_empty() {
+        return Err(r.errors);
+    }
+    Ok(Domain {
+        names: DomainNames::new(name, plural.as_deref()),
+        spec_path: spec_path.to_owned(),
+        description,
+        id,
+        timestamps,
+        fields,
+        api,
+        owned,
+    })
+}
+
+fn parse_field(r: &mut Reader<'_>, key: &Spanned<std::borrow::Cow<'_, str>>, value: &Value<'_>) -> Option<Field> {
+    let name = key.get_ref().to_string();
+    let name_ok = r.name_check(key.span(), "field name", &name);
+    if name_ok && (RESERVED_FIELDS.contains(&name.as_str()) || name.starts_with("model_")) {
+        let help = if name.starts_with("model_") {
+            "pydantic reserves the 'model_' prefix; choose another name".to_owned()
+        } else {
+            "this name is used by the generated code; choose another, e.g. 'display_name' or 'kind'".to_owned()
+        };
+        r.error(key.span(), format!("field name '{name}' is reserved")).help = Some(help);
+    }
+    let table = r.table(&format!("fields.{name}"), value)?;
+    let Some((_, ty_value)) = table.iter().find(|(k, _)| k.get_ref() == "type") else {
+        r.error(key.span(), format!("field '{name}' has no 'type'")).help =
+            Some(format!("add `type = \"str\"`; types: {}", FIELD_TYPES.join(", ")));
+        return None;
+    };
+    let ty = r.string("type", ty_value)?;
+    if !FIELD_TYPES.contains(&ty.as_str()) {
+        let help = match did_you_mean(&ty, FIELD_TYPES.iter().copied()) {
+            Some(s) => format!("did you mean '{s}'?"),
+            None => format!("types: {}", FIELD_TYPES.join(", ")),
+        };
+        r.error(ty_value.span(), format!("unknown field type '{ty}'")).help = Some(help);
+        return None;
+    }
+    let allowed = keys_for(&ty);
+    let errors_before = r.errors.len();
+
+    let mut optional = false;
+    let mut unique = false;
+    let mut index = false;
+    let mut description = None;
+    let mut example = None;
+    let mut raw_default = None;
+    let mut min_length = None;
+    let mut max_length = None;
+    let mut pattern = None;
+    let mut bounds = Bounds::default();
+    let mut max_digits = None;
+    let mut decimal_places = None;
+    let mut values = None;
+    let mut to = None;
+    let mut on_delete = None;
+    let integer_only = matches!(ty.as_str(), "int" | "bigint");
+
+    for (k, v) in table {
+        let k_name = k.get_ref().as_ref();
+        if !FIELD_KEYS.contains(&k_name) {
+            r.unknown_key(k, FIELD_KEYS, "a field");
+            continue;
+        }
+        let common = matches!(k_name, "type" | "optional" | "description");
+        if !common && !allowed.contains(&k_name) {
+            let mut valid: Vec<&str> = vec!["optional", "description"];
+            valid.extend(allowed);
+            r.error(
+                k.span(),
+                format!("key '{k_name}' does not apply to a field of type '{ty}'"),
+            )
+            .help = Some(format!("a '{ty}' field accepts: {}", valid.join(", ")));
+            continue;
+        }
+        match k_name {
+            "type" => {}
+            "optional" => optional = r.boolean(k_name, v).unwrap_or(false),
+            "unique" => unique = r.boolean(k_name, v).unwrap_or(false),
+            "index" => index = r.boolean(k_name, v).unwrap_or(false),
+            "description" => description = r.string(k_name, v),
+            "example" => example = r.string(k_name, v).map(|s| (s, v.span())),
+            "default" => raw_default = Some(v),
+            "min_length" => min_length = r.integer(k_name, v).map(|n| (n, v.span())),
+            "max_length" => max_length = r.integer(k_name, v).map(|n| (n, v.span())),
+            "pattern" => pattern = r.string(k_name, v).map(|s| (s, v.span())),
+            "ge" => bounds.ge = r.number(k_name, v, integer_only),
+            "gt" => bounds.gt = r.number(k_name, v, integer_only),
+            "le" => bounds.le = r.number(k_name, v, integer_only),
+            "lt" => bounds.lt = r.number(k_name, v, integer_only),
+            "max_digits" => max_digits = r.positive(k_name, v, 1000),
+            "decimal_places" => {
+                decimal_places = r.integer(k_name, v).and_then(|n| {
+                    if (0..=1000).contains(&n) {
+                        u32::try_from(n).ok()
+                    } else {
+                        r.error(
+                            v.span(),
+                            format!("'decimal_places' must be between 0 and 1000, found {n}"),
+                        );
+                        None
+                    }
+                })
+            }
+            "values" => values = r.strings(k_name, v).map(|vals| (vals, v.span())),
+            "to" => to = r.string(k_name, v).map(|s| (s, v.span())),
+            "on_delete" => {
+                on_delete = r.string(k_name, v).and_then(|s| match s.as_str() {
+                    "restrict" => Some(OnDelete::Restrict),
+                    "cascade" => Some(OnDelete::Cascade),
+                    "set_null" => Some(OnDelete::SetNull),
+                    other => {
+                        let help = match did_you_mean(other, ["restrict", "cascade", "set_null"]) {
+                            Some(s) => format!("did you mean '{s}'?"),
+                            None => "use \"restrict\", \"cascade\" or \"set_null\"".to_owned(),
+                        };
+                        r.error(v.span(), format!("unknown on_delete '{other}'")).help = Some(help);
+                        None
+                    }
+                })
+            }
+            _ => unreachable!("every FIELD_KEYS entry is matched"),
+        }
+    }
+
+    let length = |r: &mut Reader<'_>, which: &str, v: Option<(i64, Range<usize>)>, max: u64| {
+        let (n, span) = v?;
+        match u64::try_from(n) {
+            Ok(u) if u <= max && (u >= 1 || which == "min_length") => u32::try_from(u).ok(),
+            _ => {
+                r.error(
+                    span,
+                    format!(
+                        "'{which}' must be between {} and {max}, found {n}",
+                        u64::from(which != "min_length")
+                    ),
+                );
+                None
+            }
+        }
+    };
+    let min_span = min_length.as_ref().map(|m| m.1.clone());
+    let min_len = length(r, "min_length", min_length, MAX_STR_LENGTH);
+    let max_len = length(r, "max_length", max_length, MAX_STR_LENGTH);
+    if let (Some(min), Some(max)) = (min_len, max_len)
+        && min > max
+    {
+        r.error(
+            min_span.unwrap_or(key.span()),
+            format!("min_length ({min}) is greater than max_length ({max})"),
+        );
+    }
+    check_bounds(r, key.span(), &bounds);
+
+    let kind = match ty.as_str() {
+        "str" => {
+            if let Some((p, span)) = &pattern {
+                if let Err(e) = regex::Regex::new(p) {
+                    let first = e.to_string().lines().last().unwrap_or_default().trim().to_owned();
+                    r.error(
+                        span.clone(),
+                        format!("pattern is not a valid regular expression: {first}"),
+                    )
+                    .help = Some("patterns use the syntax of Rust's regex crate, which pydantic uses".to_owned());
+                } else if let Some((ex, ex_span)) = &example {
+                    if !regex::Regex::new(p).is_ok_and(|re| re.is_match(ex)) {
+                        r.error(ex_span.clone(), format!("example '{ex}' does not match pattern '{p}'"));
+                    }
+                } else {
+                    r.error(
+                        span.clone(),
+                        "a field with a 'pattern' needs an 'example' that matches it",
+                    )
+                    .help = Some("add e.g. `example = \"...\"`; generated tests use it as a valid value".to_owned());
+                }
+            }
+            FieldKind::Str {
+                min_length: min_len,
+                max_length: max_len.unwrap_or(255),
+                pattern: pattern.map(|p| p.0),
+            }
+        }
+        "text" => FieldKind::Text {
+            min_length: min_len,
+            max_length: max_len,
+        },
+        "email" => FieldKind::Email {
+            max_length: max_len.unwrap_or(255).max(6),
+        },
+        "int" => {
+            let int32 = f64::from(i32::MIN)..=f64::from(i32::MAX);
+            let all = [&bounds.ge, &bounds.gt, &bounds.le, &bounds.lt];
+            if all.into_iter().flatten().any(|n| !int32.contains(&n.value)) {
+                r.error(key.span(), "bounds of an 'int' field must fit in 32 bits").help =
+                    Some("use type = \"bigint\" for larger numbers".to_owned());
+            }
+            FieldKind::Int(bounds.clone())
+        }
+        "bigint" => FieldKind::BigInt(bounds.clone()),
+        "float" => FieldKind::Float(bounds.clone()),
+        "decimal" => {
+            let digits = max_digits.unwrap_or(12);
+            let places = decimal_places.unwrap_or(2);
+            if places > digits {
+                r.error(
+                    key.span(),
+                    format!("decimal_places ({places}) is greater than max_digits ({digits})"),
+                );
+            }
+            FieldKind::Decimal {
+                max_digits: digits,
+                decimal_places: places,
+                bounds: bounds.clone(),
+            }
+        }
+        "bool" => FieldKind::Bool,
+        "date" => FieldKind::Date,
+        "datetime" => FieldKind::Datetime,
+        "uuid" => FieldKind::Uuid,
+        "json" => FieldKind::Json,
+        "enum" => {
+            let Some((vals, span)) = values else {
+                r.error(key.span(), format!("enum field '{name}' needs 'values'")).help =
+                    Some("add e.g. `values = [\"draft\", \"published\"]`".to_owned());
+                return None;
+            };
+            let mut seen: Vec<&str> = Vec::new();
+            for (v, vspan) in &vals {
+                if !is_snake_case(v) || v.len() > 63 {
+                    r.error(
+                        vspan.clone(),
+                        format!("enum value '{v}' must be lowercase snake_case (at most 63 characters)"),
+                    );
+                } else if seen.contains(&v.as_str()) {
+                    r.error(vspan.clone(), format!("enum value '{v}' is listed twice"));
+                }
+                seen.push(v);
+            }
+            if vals.is_empty() {
+                r.error(span, "an enum needs at least one value");
+            }
+            FieldKind::Enum {
+                values: vals.into_iter().map(|v| v.0).collect(),
+            }
+        }
+        "ref" => {
+            let Some((to, to_span)) = to else {
+                r.error(
+                    key.span(),
+                    format!("ref field '{name}' needs 'to', the domain it references"),
+                )
+                .help = Some("add e.g. `to = \"artist\"`".to_owned());
+                return None;
+            };
+            let on_delete = on_delete.unwrap_or(OnDelete::Restrict);
+            if on_delete == OnDelete::SetNull && !optional {
+                let span = table
+                    .iter()
+                    .find(|(k, _)| k.get_ref() == "on_delete")
+                    .map_or(key.span(), |(_, v)| v.span());
+                r.error(span, "on_delete = \"set_null\" needs an optional field").help =
+                    Some("add `optional = true`, or use \"restrict\" or \"cascade\"".to_owned());
+            }
+            FieldKind::Ref { to, to_span, on_delete }
+        }
+        _ => unreachable!("type was checked against FIELD_TYPES"),
+    };
+
+    let default = raw_default.and_then(|v| parse_default(r, &kind, v));
+    if r.errors.len() > errors_before || !name_ok {
+        return None;
+    }
+    Some(Field {
+        name,
+        kind,
+        optional,
+        unique,
+        index,
+        description,
+        example: example.map(|e| e.0),
+        default,
+        span: key.span(),
+    })
+}
+
+fn check_bounds(r: &mut Reader<'_>, span: Range<usize>, b: &Bounds) {
+    let lower = [("ge", &b.ge), ("gt", &b.gt)];
+    let upper = [("le", &b.le), ("lt", &b.lt)];
+    if b.ge.is_some() && b.gt.is_some() {
+        r.error(span.clone(), "use either 'ge' or 'gt', not both");
+    }
+    if b.le.is_some() && b.lt.is_some() {
+        r.error(span.clone(), "use either 'le' or 'lt', not both");
+    }
+    for (lk, lo) in lower {
+        for (uk, hi) in upper {
+            if let (Some(lo), Some(hi)) = (lo, hi) {
+                let empty = if lk == "ge" && uk == "le" {
+                    lo.value > hi.value
+                } else {
+                    lo.value >= hi.value
+                };
+                if empty {
+                    r.error(
+                        span.clone(),
+                        format!("{lk} ({}) and {uk} ({}) leave no valid value", lo.text, hi.text),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn in_bounds(b: &Bounds, v: f64) -> bool {
+    b.ge.as_ref().is_none_or(|n| v >= n.value)
+        && b.gt.as_ref().is_none_or(|n| v > n.value)
+        && b.le.as_ref().is_none_or(|n| v <= n.value)
+        && b.lt.as_ref().is_none_or(|n| v < n.value)
+}
+
+fn parse_default(r: &mut Reader<'_>, kind: &FieldKind, v: &Value<'_>) -> Option<DefaultValue> {
+    let span = v.span();
+    match kind {
+        FieldKind::Str {
+            min_length,
+            max_length,
+            pattern,
+        } => {
+            let s = r.string("default", v)?;
+            let len = s.chars().count();
+            if len > *max_length as usize || min_length.is_some_and(|m| len < m as usize) {
+                r.error(span, "default does not fit min_length/max_length");
+            } else if let Some(p) = pattern
+                && !regex::Regex::new(p).is_ok_and(|re| re.is_match(&s))
+            {
+                r.error(span, format!("default '{s}' does not match pattern '{p}'"));
+            } else if s.contains('\0') {
+                r.error(span, "default may not contain NUL");
+            }
+            Some(DefaultValue::Str(s))
+        }
+        FieldKind::Text { min_length, max_length } => {
+            let s = r.string("default", v)?;
+            let len = s.chars().count();
+            if max_length.is_some_and(|m| len > m as usize) || min_length.is_some_and(|m| len < m as usize) {
+                r.error(span, "default does not fit min_length/max_length");
+            }
+            Some(DefaultValue::Str(s))
+        }
+        FieldKind::Enum { values } => {
+            let s = r.string("default", v)?;
+            if !values.contains(&s) {
+                let help = match did_you_mean(&s, values.iter().map(String::as_str)) {
+                    Some(c) => format!("did you mean '{c}'?"),
+                    None => format!("values: {}", values.join(", ")),
+                };
+                r.error(span, format!("default '{s}' is not one of the enum's values"))
+                    .help = Some(help);
+            }
+            Some(DefaultValue::Str(s))
+        }
+        FieldKind::Bool => r.boolean("default", v).map(DefaultValue::Bool),
+        FieldKind::Int(b) | FieldKind::BigInt(b) => {
+            let n = r.integer("default", v)?;
+            let (lo, hi) = if matches!(kind, FieldKind::Int(_)) {
+                (i64::from(i32::MIN), i64::from(i32::MAX))
+            } else {
+                (i64::MIN, i64::MAX)
+            };
+            if n < lo || n > hi || !in_bounds(b, n as f64) {
+                r.error(span, format!("default {n} is outside the field's bounds"));
+            }
+            Some(DefaultValue::Int(n))
+        }
+        FieldKind::Float(b) | FieldKind::Decimal { bounds: b, .. } => {
+            let n = r.number("default", v, false)?;
+            if !in_bounds(b, n.value) {
+                r.error(span, format!("default {} is outside the field's bounds", n.text));
+            }
+            Some(DefaultValue::Number(n))
+        }
+        _ => None,
+    }
+}
+
+fn parse_api(r: &mut Reader<'_>, value: Option<&Value<'_>>, fields: &[Field], timestamps: bool) -> Api {
+    let mut api = Api {
+        operations: Operation::ALL.to_vec(),
+        filters: Vec::new(),
+        search: Vec::new(),
+        sort: Vec::new(),
+        default_sort: SortKey {
+            column: if timestamps { "created_at" } else { "id" }.to_owned(),
+            descending: timestamps,
+        },
+        page_size: 20,
+        max_page_size: 100,
+        dependencies: Vec::new(),
+    };
+    let Some(value) = value else { return api };
+    let Some(table) = r.table("api", value) else {
+        return api;
+    };
+    let mut page_size_span = None;
+    for (key, v) in table {
+        let k = key.get_ref().as_ref();
+        match k {
+            "operations" => {
+                if let Some(ops) = r.strings(k, v) {
+                    let mut chosen = Vec::new();
+                    for (op, span) in ops {
+                        match Operation::ALL.iter().find(|o| o.as_str() == op) {
+                            Some(o) if !chosen.contains(o) => chosen.push(*o),
+                            Some(_) => {
+                                r.error(span, format!("operation '{op}' is listed twice"));
+                            }
+                            None => {
+                                let names = Operation::ALL.map(Operation::as_str);
+                                let help = match did_you_mean(&op, names) {
+                                    Some(s) => format!("did you mean '{s}'?"),
+                                    None => format!("operations: {}", names.join(", ")),
+                                };
+                                r.error(span, format!("unknown operation '{op}'")).help = Some(help);
+                            }
+                        }
+                    }
+                    if chosen.is_empty() {
+                        r.error(v.span(), "list at least one operation");
+                    }
+                    chosen.sort();
+                    api.operations = chosen;
+                }
+            }
+            "filters" | "search" | "sort" => {
+                if let Some(names) = r.strings(k, v) {
+                    let mut out: Vec<String> = Vec::new();
+                    for (n, span) in names {
+                        if let Some(problem) = column_problem(k, &n, fields, timestamps) {
+                            let candidates = fields.iter().map(|f| f.name.as_str());
+                            let msg = problem.0;
+                            let help = did_you_mean(&n, candidates)
+                                .map(|s| format!("did you mean '{s}'?"))
+                                .unwrap_or(problem.1);
+                            r.error(span, msg).help = Some(help);
+                        } else if out.contains(&n) {
+                            r.error(span, format!("'{n}' is listed twice in '{k}'"));
+                        } else {
+                            out.push(n);
+                        }
+                    }
+                    match k {
+                        "filters" => api.filters = out,
+                        "search" => api.search = out,
+                        _ => api.sort = out,
+                    }
+                }
+            }
+            "default_sort" => {
+                if let Some(s) = r.string(k, v) {
+                    let (column, descending) = match s.strip_prefix('-') {
+                        Some(c) => (c.to_owned(), true),
+                        None => (s.clone(), false),
+                    };
+                    if let Some(problem) = column_problem("sort", &column, fields, timestamps) {
+                        r.error(v.span(), format!("default_sort: {}", problem.0)).help = Some(problem.1);
+                    } else {
+                        api.default_sort = SortKey { column, descending };
+                    }
+                }
+            }
+            "page_size" => {
+                if let Some(n) = r.positive(k, v, 10_000) {
+                    api.page_size = n;
+                    page_size_span = Some(v.span());
+                }
+            }
+            "max_page_size" => {
+                if let Some(n) = r.positive(k, v, 10_000) {
+                    api.max_page_size = n;
+                }
+            }
+            "dependencies" => {
+                if let Some(deps) = r.strings(k, v) {
+                    for (d, span) in deps {
+                        match parse_dependency(&d) {
+                            Some(dep) => api.dependencies.push(dep),
+                            None => {
+                                r.error(
+                                    span,
+                                    format!("dependency '{d}' is not of the form 'package.module:callable'"),
+                                )
+                                .help = Some("e.g. \"backend.api.deps:require_user\"".to_owned());
+                            }
+                        }
+                    }
+                }
+            }
+            _ => r.unknown_key(key, API_KEYS, "[api]"),
+        }
+    }
+    if api.page_size > api.max_page_size {
+        r.error(
+            page_size_span.unwrap_or(value.span()),
+            format!(
+                "page_size ({}) is greater than max_page_size ({})",
+                api.page_size, api.max_page_size
+            ),
+        );
+    }
+    api
+}
+
+/// Why `name` cannot be used in `[api] <list>`, with a hint.
+fn column_problem(list: &str, name: &str, fields: &[Field], timestamps: bool) -> Option<(String, String)> {
+    let builtin = name == "id" || (timestamps && (name == "created_at" || name == "updated_at"));
+    if builtin {
+        return match list {
+            "sort" => None,
+            "filters" if name == "id" => Some((
+                format!("'{name}' cannot be a filter"),
+                "GET /{id} reads one row".to_owned(),
+            )),
+            _ => Some((
+                format!("'{name}' cannot be used in '{list}'"),
+                "name one of the spec's fields".to_owned(),
+            )),
+        };
+    }
+    let Some(field) = fields.iter().find(|f| f.name == name) else {
+        return Some((
+            format!("'{name}' in '{list}' is not a field of this domain"),
+            "name one of the spec's fields".to_owned(),
+        ));
+    };
+    let ty = field.kind.type_name();
+    let suitable = match list {
+        "filters" => !matches!(
+            field.kind,
+            FieldKind::Json | FieldKind::Text { .. } | FieldKind::Float(_)
+        ),
+        "search" => matches!(
+            field.kind,
+            FieldKind::Str { .. } | FieldKind::Text { .. } | FieldKind::Email { .. }
+        ),
+        _ => !matches!(field.kind, FieldKind::Json),
+    };
+    if suitable {
+        return None;
+    }
+    let hint = match list {
+        "filters" => "filters take str, int, bigint, decimal, bool, date, datetime, uuid, email, enum and ref fields",
+        "search" => "search takes str, text and email fields",
+        _ => "json fields cannot be sorted",
+    };
+    Some((
+        format!("field '{name}' of type '{ty}' cannot be used in '{list}'"),
+        hint.to_owned(),
+    ))
+}
+
+fn parse_dependency(s: &str) -> Option<Dependency> {
+    let (module, name) = s.split_once(':')?;
+    let ok = module.split('.').all(is_python_identifier) && is_python_identifier(name);
+    ok.then(|| Dependency {
+        module: module.to_owned(),
+        name: name.to_owned(),
+    })
+}
+
+fn parse_files(r: &mut Reader<'_>, value: &Value<'_>) -> Vec<FileKind> {
+    let mut owned = Vec::new();
+    let Some(table) = r.table("files", value) else {
+        return owned;
+    };
+    let kinds = FileKind::ALL.map(FileKind::as_str);
+    for (key, v) in table {
+        let k = key.get_ref().as_ref();
+        let Some(kind) = FileKind::ALL.iter().find(|f| f.as_str() == k) else {
+            r.unknown_key(key, &kinds, "[files]");
+            continue;
+        };
+        match r.string(k, v).as_deref() {
+            Some("owned") => owned.push(*kind),
+            Some("generated") => {}
+            Some(other) => {
+                r.error(
+                    v.span(),
+                    format!("[files] {k} = '{other}': use \"owned\" or \"generated\""),
+                );
+            }
+            None => {}
+        }
+    }
+    owned.sort();
+    owned
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Domain, String> {
+        let src = Source::new("domains/artwork.toml", text.to_owned());
+        parse_spec(&src, "artwork", "domains/artwork.toml").map_err(|d| {
+            d.iter()
+                .map(|d| d.to_string().lines().next().unwrap().to_owned())
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+    }
+
+    #[test]
+    fn full_spec_parses() {
+        let d = parse(
+            r#"
+description = "A work of art."
+id = "int"
+[fields.title]
+type = "str"
+max_length = 200
+min_length = 1
+[fields.year]
+type = "int"
+ge = 1000
+le = 2100
+optional = true
+[fields.price]
+type = "decimal"
+max_digits = 12
+decimal_places = 2
+ge = 0
+[fields.medium]
+type = "enum"
+values = ["oil", "acrylic"]
+default = "oil"
+[fields.artist_id]
+type = "ref"
+to = "artist"
+[api]
+filters = ["artist_id", "medium"]
+search = ["title"]
+sort = ["title", "year", "created_at"]
+default_sort = "-year"
+"#,
+        )
+        .unwrap();
+        assert_eq!(d.names.plural, "artworks");
+        assert_eq!(d.id, IdKind::Int);
+        let names: Vec<_> = d.fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["title", "year", "price", "medium", "artist_id"]);
+        assert_eq!(
+            d.api.default_sort,
+            SortKey {
+                column: "year".into(),
+                descending: true
+            }
+        );
+        assert_eq!(d.referenced(), ["artist"]);
+    }
+
+    #[test]
+    fn reports_every_error_with_position() {
+        let err = parse(
+            "[fields.title]\ntype = \"str\"\nmax_lenght = 3\n[fields.year]\ntype = \"int\"\nmax_length = 4\n[fields.x]\ntype = \"strr\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            err,
+            "domains/artwork.toml:3:1: error: unknown key 'max_lenght'\n\
+             domains/artwork.toml:6:1: error: key 'max_length' does not apply to a field of type 'int'\n\
+             domains/artwork.toml:8:8: error: unknown field type 'strr'"
+        );
+    }
+
+    #[test]
+    fn contradictions_and_reserved_names() {
+        let err = parse("[fields.id]\ntype = \"str\"\n").unwrap_err();
+        assert!(err.contains("field name 'id' is reserved"), "{err}");
+        let err = parse("[fields.a]\ntype = \"str\"\nmin_length = 5\nmax_length = 2\n").unwrap_err();
+        assert!(err.contains("min_length (5) is greater than max_length (2)"), "{err}");
+        let err = parse("[fields.a]\ntype = \"enum\"\nvalues = [\"x\"]\ndefault = \"y\"\n").unwrap_err();
+        assert!(err.contains("default 'y' is not one of the enum's values"), "{err}");
+        let err = parse("[fields.a]\ntype = \"ref\"\nto = \"artist\"\non_delete = \"set_null\"\n").unwrap_err();
+        assert!(err.contains("needs an optional field"), "{err}");
+        let err = parse("[fields.a]\ntype = \"str\"\npattern = \"[\"\nexample = \"x\"\n").unwrap_err();
+        assert!(err.contains("pattern is not a valid regular expression"), "{err}");
+        let err = parse("[fields.a]\ntype = \"str\"\npattern = \"^[0-9]+$\"\nexample = \"x\"\n").unwrap_err();
+        assert!(err.contains("does not match pattern"), "{err}");
+        let err = parse("[fields.a]\ntype = \"int\"\nge = 5\nle = 1\n").unwrap_err();
+        assert!(err.contains("leave no valid value"), "{err}");
+    }
+
+    #[test]
+    fn api_lists_are_checked_against_fields() {
+        let err = parse("[fields.a]\ntype = \"json\"\n[api]\nfilters = [\"a\"]\nsearch = [\"b\"]\n").unwrap_err();
+        assert!(
+            err.contains("field 'a' of type 'json' cannot be used in 'filters'"),
+            "{err}"
+        );
+        assert!(err.contains("'b' in 'search' is not a field of this domain"), "{err}");
+    }
+
+    #[test]
+    fn bad_domain_names() {
+        assert!(domain_name_problem("../x").is_some());
+        assert!(domain_name_problem("class").is_some());
+        assert!(domain_name_problem("shared").is_some());
+        assert!(domain_name_problem("art_fair").is_none());
+    }
+}

@@ -1,0 +1,147 @@
+//! Checks that need every spec of the project: refs and their cycles.
+
+use std::collections::BTreeMap;
+
+use super::{Domain, Domains, Field, FieldKind};
+use crate::diag::{Diagnostic, Source, did_you_mean};
+
+/// Resolves refs across `parsed` (domain name → its source and parsed spec).
+pub fn resolve(parsed: BTreeMap<String, (Source, Domain)>) -> Result<Domains, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    for (source, domain) in parsed.values() {
+        for field in &domain.fields {
+            if let FieldKind::Ref { to, to_span, .. } = &field.kind
+                && !parsed.contains_key(to)
+            {
+                let help = match did_you_mean(to, parsed.keys().map(String::as_str)) {
+                    Some(s) => format!("did you mean '{s}'?"),
+                    None => format!("create it first: scaffold new-domain {to} <fields>"),
+                };
+                errors.push(
+                    source
+                        .error(
+                            to_span.clone(),
+                            format!("field '{}' refers to unknown domain '{to}'", field.name),
+                        )
+                        .with_help(help),
+                );
+            }
+        }
+    }
+    if errors.is_empty() {
+        errors.extend(required_ref_cycles(&parsed));
+    }
+    if errors.is_empty() {
+        Ok(parsed.into_iter().map(|(name, (_, domain))| (name, domain)).collect())
+    } else {
+        Err(errors)
+    }
+}
+
+/// Required ref fields of `name`: (target domain, field).
+fn required_refs<'a>(parsed: &'a BTreeMap<String, (Source, Domain)>, name: &str) -> Vec<(&'a str, &'a Field)> {
+    parsed[name]
+        .1
+        .fields
+        .iter()
+        .filter(|f| !f.optional)
+        .filter_map(|f| match &f.kind {
+            FieldKind::Ref { to, .. } => Some((to.as_str(), f)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A cycle of required refs means no row of any domain in it can be created.
+/// Each cycle is reported once, at the first field of its alphabetically
+/// first domain.
+fn required_ref_cycles(parsed: &BTreeMap<String, (Source, Domain)>) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    let mut reported: Vec<Vec<&str>> = Vec::new();
+    for start in parsed.keys() {
+        for (first, field) in required_refs(parsed, start) {
+            // Depth-first search for a path of required refs from `first` back to `start`.
+            let mut stack = vec![vec![start.as_str(), first]];
+            let mut visited: Vec<&str> = Vec::new();
+            while let Some(path) = stack.pop() {
+                let node = *path.last().expect("paths are never empty");
+                if node == start {
+                    let mut members = path[1..].to_vec();
+                    members.sort_unstable();
+                    if !reported.contains(&members) {
+                        reported.push(members);
+                        let source = &parsed[start].0;
+                        errors.push(
+                            source
+                                .error(
+                                    field.span.clone(),
+                                    format!("required refs form a cycle: {}", path.join(" -> ")),
+                                )
+                                .with_help("make one of these ref fields optional, or no row can ever be created"),
+                        );
+                    }
+                    continue;
+                }
+                if visited.contains(&node) {
+                    continue;
+                }
+                visited.push(node);
+                for (to, _) in required_refs(parsed, node) {
+                    let mut next = path.clone();
+                    next.push(to);
+                    stack.push(next);
+                }
+            }
+        }
+    }
+    errors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::parse_spec;
+
+    fn project(specs: &[(&str, &str)]) -> Result<Domains, String> {
+        let parsed = specs
+            .iter()
+            .map(|(name, text)| {
+                let path = format!("domains/{name}.toml");
+                let src = Source::new(&path, (*text).to_owned());
+                let d = parse_spec(&src, name, &path).expect("valid spec");
+                ((*name).to_owned(), (src, d))
+            })
+            .collect();
+        resolve(parsed).map_err(|d| {
+            d.iter()
+                .map(|d| d.to_string().lines().next().unwrap().to_owned())
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+    }
+
+    #[test]
+    fn unknown_ref_target_points_at_to() {
+        let err = project(&[
+            ("artwork", "[fields.artist_id]\ntype = \"ref\"\nto = \"artst\"\n"),
+            ("artist", "[fields.name]\ntype = \"str\"\n"),
+        ])
+        .unwrap_err();
+        assert_eq!(
+            err,
+            "domains/artwork.toml:3:6: error: field 'artist_id' refers to unknown domain 'artst'"
+        );
+    }
+
+    #[test]
+    fn required_cycles_are_errors_optional_ones_are_not() {
+        let a = "[fields.b_id]\ntype = \"ref\"\nto = \"b\"\n";
+        let b = "[fields.a_id]\ntype = \"ref\"\nto = \"a\"\n";
+        let err = project(&[("a", a), ("b", b)]).unwrap_err();
+        assert!(err.contains("required refs form a cycle: a -> b -> a"), "{err}");
+        let b_opt = "[fields.a_id]\ntype = \"ref\"\nto = \"a\"\noptional = true\non_delete = \"set_null\"\n";
+        assert!(project(&[("a", a), ("b", b_opt)]).is_ok());
+        let selfref = "[fields.parent_id]\ntype = \"ref\"\nto = \"node\"\n";
+        assert!(project(&[("node", selfref)]).unwrap_err().contains("node -> node"));
+    }
+}

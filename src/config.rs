@@ -10,8 +10,7 @@ use crate::names::is_python_identifier;
 pub const FILE_NAME: &str = "scaffold.toml";
 
 /// The `[project]` table, with DESIGN §3 defaults filled in.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProjectConfig {
     pub package: String,
     pub specs: String,
@@ -19,12 +18,6 @@ pub struct ProjectConfig {
     pub api_prefix: String,
     pub tests: String,
     pub requires: Option<String>,
-}
-
-impl Default for ProjectConfig {
-    fn default() -> Self {
-        Self::for_package("backend")
-    }
 }
 
 impl ProjectConfig {
@@ -59,7 +52,33 @@ impl ProjectConfig {
 #[serde(deny_unknown_fields)]
 struct ConfigFile {
     #[serde(default)]
-    project: ProjectConfig,
+    project: RawProject,
+}
+
+/// `[project]` as written; `main` defaults to `<package>/main.py`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProject {
+    package: Option<String>,
+    specs: Option<String>,
+    main: Option<String>,
+    api_prefix: Option<String>,
+    tests: Option<String>,
+    requires: Option<String>,
+}
+
+impl RawProject {
+    fn with_defaults(self) -> ProjectConfig {
+        let defaults = ProjectConfig::for_package(self.package.as_deref().unwrap_or("backend"));
+        ProjectConfig {
+            specs: self.specs.unwrap_or(defaults.specs),
+            main: self.main.unwrap_or(defaults.main),
+            api_prefix: self.api_prefix.unwrap_or(defaults.api_prefix),
+            tests: self.tests.unwrap_or(defaults.tests),
+            requires: self.requires,
+            package: defaults.package,
+        }
+    }
 }
 
 const PROJECT_KEYS: &[&str] = &["package", "specs", "main", "api_prefix", "tests", "requires"];
@@ -98,7 +117,7 @@ pub fn load(path: &Path, display: &Path) -> anyhow::Result<ProjectConfig> {
 
 pub fn parse(source: Source) -> Result<ProjectConfig, Vec<Diagnostic>> {
     let file: ConfigFile = toml::from_str(&source.text).map_err(|e| vec![toml_error(&source, &e)])?;
-    let config = file.project;
+    let config = file.project.with_defaults();
     let errors = validate(&source, &config);
     if errors.is_empty() { Ok(config) } else { Err(errors) }
 }

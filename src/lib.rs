@@ -15,6 +15,7 @@ pub mod output;
 pub mod plan;
 pub mod registry;
 pub mod render;
+pub mod sections;
 pub mod spec;
 
 use cli::{Cli, Command};

@@ -2,6 +2,7 @@
 //! in Rust (`names`, `spec`) before rendering, never in template filters.
 
 pub mod domain;
+pub mod imports;
 pub mod project;
 
 /// Renders a template as a file: askama drops the template's final newline,

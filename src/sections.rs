@@ -1,0 +1,211 @@
+//! Custom sections and fingerprints (DESIGN §6).
+//!
+//! A generated file has a header with a fingerprint: a hash of its
+//! generated parts, i.e. the file without the fingerprint line and without
+//! the bodies of its custom sections. Regeneration carries every section's
+//! body over verbatim; a file whose generated parts no longer match its
+//! fingerprint was edited by hand and is a conflict.
+
+use sha2::{Digest, Sha256};
+
+pub const FINGERPRINT_PREFIX: &str = "# scaffold: fingerprint ";
+const BEGIN: &str = "# scaffold: begin custom ";
+const END: &str = "# scaffold: end custom ";
+
+/// One custom section of a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    pub name: String,
+    /// The lines between the markers, each with its newline.
+    pub body: String,
+}
+
+/// A problem with a file's markers (1-based line).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkerError {
+    pub line: usize,
+    pub message: String,
+}
+
+/// The custom sections of `text`, in order; malformed markers are an error,
+/// never a silent loss.
+pub fn parse_sections(text: &str) -> Result<Vec<Section>, MarkerError> {
+    let mut sections: Vec<Section> = Vec::new();
+    let mut open: Option<(String, usize, String)> = None;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let trimmed = line.trim();
+        let line_no = i + 1;
+        if let Some(name) = trimmed.strip_prefix(BEGIN) {
+            if let Some((open_name, open_line, _)) = &open {
+                return Err(MarkerError {
+                    line: line_no,
+                    message: format!("section '{name}' begins inside section '{open_name}' (line {open_line})"),
+                });
+            }
+            if sections.iter().any(|s| s.name == name) {
+                return Err(MarkerError {
+                    line: line_no,
+                    message: format!("section '{name}' appears twice"),
+                });
+            }
+            open = Some((name.to_owned(), line_no, String::new()));
+        } else if let Some(name) = trimmed.strip_prefix(END) {
+            match open.take() {
+                Some((open_name, _, body)) if open_name == name => sections.push(Section { name: open_name, body }),
+                Some((open_name, open_line, _)) => {
+                    return Err(MarkerError {
+                        line: line_no,
+                        message: format!("'end custom {name}' closes section '{open_name}' opened on line {open_line}"),
+                    });
+                }
+                None => {
+                    return Err(MarkerError {
+                        line: line_no,
+                        message: format!("'end custom {name}' has no matching begin marker"),
+                    });
+                }
+            }
+        } else if trimmed.starts_with("# scaffold: begin") || trimmed.starts_with("# scaffold: end") {
+            if !trimmed.starts_with("# scaffold: begin router") && !trimmed.starts_with("# scaffold: end router") {
+                return Err(MarkerError {
+                    line: line_no,
+                    message: format!("unrecognised scaffold marker '{trimmed}'"),
+                });
+            }
+        } else if let Some((_, _, body)) = &mut open {
+            body.push_str(line);
+        }
+    }
+    match open {
+        Some((name, line, _)) => Err(MarkerError {
+            line,
+            message: format!("section '{name}' has no end marker"),
+        }),
+        None => Ok(sections),
+    }
+}
+
+/// `text` with every section body removed and the fingerprint line dropped:
+/// what the fingerprint covers.
+fn generated_parts(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut inside = false;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if trimmed.starts_with(FINGERPRINT_PREFIX.trim_end()) {
+            continue;
+        }
+        if trimmed.starts_with(END) {
+            inside = false;
+        }
+        if !inside {
+            out.push_str(line);
+        }
+        if trimmed.starts_with(BEGIN) {
+            inside = true;
+        }
+    }
+    out
+}
+
+pub fn fingerprint_of(text: &str) -> String {
+    let digest = Sha256::digest(generated_parts(text).as_bytes());
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+/// The fingerprint recorded in a file's header, if any.
+pub fn recorded_fingerprint(text: &str) -> Option<&str> {
+    text.lines()
+        .take(10)
+        .find_map(|l| l.trim().strip_prefix(FINGERPRINT_PREFIX))
+        .map(str::trim)
+}
+
+/// Whether the generated parts of `text` are as scaffold wrote them.
+pub fn is_untouched(text: &str) -> bool {
+    recorded_fingerprint(text).is_some_and(|fp| fp == fingerprint_of(text))
+}
+
+/// Fills the fingerprint placeholder line of a freshly rendered file.
+/// The rendered text must contain `# scaffold: fingerprint ` on its own line.
+pub fn stamp(rendered: &str) -> String {
+    let fp = fingerprint_of(rendered);
+    let mut out = String::with_capacity(rendered.len() + 16);
+    let mut done = false;
+    for line in rendered.split_inclusive('\n') {
+        if !done && line.trim_end() == FINGERPRINT_PREFIX.trim_end() {
+            out.push_str(FINGERPRINT_PREFIX);
+            out.push_str(&fp);
+            out.push('\n');
+            done = true;
+        } else {
+            out.push_str(line);
+        }
+    }
+    debug_assert!(done, "rendered file has no fingerprint line");
+    out
+}
+
+/// `fresh` (a stamped rendering with empty sections) with the section bodies
+/// of `old` carried over. The fingerprint does not change: it ignores bodies.
+pub fn carry_over(fresh: &str, old: &[Section]) -> String {
+    let mut out = String::with_capacity(fresh.len() + old.iter().map(|s| s.body.len()).sum::<usize>());
+    for line in fresh.split_inclusive('\n') {
+        out.push_str(line);
+        if let Some(name) = line.trim().strip_prefix(BEGIN)
+            && let Some(section) = old.iter().find(|s| s.name == name)
+        {
+            out.push_str(&section.body);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FRESH: &str = "# header\n# scaffold: fingerprint \nclass A:\n    # scaffold: begin custom methods\n    # scaffold: end custom methods\n    x = 1\n";
+
+    #[test]
+    fn stamped_files_are_untouched_until_edited_outside_sections() {
+        let stamped = stamp(FRESH);
+        assert!(is_untouched(&stamped));
+        let with_code = stamped.replace(
+            "    # scaffold: end custom methods\n",
+            "    def mine(self) -> int:\n        return 2\n    # scaffold: end custom methods\n",
+        );
+        assert!(is_untouched(&with_code), "code inside a section is not an edit");
+        assert!(!is_untouched(&with_code.replace("x = 1", "x = 2")));
+    }
+
+    #[test]
+    fn sections_carry_over_verbatim() {
+        let old = stamp(FRESH).replace(
+            "    # scaffold: end custom methods\n",
+            "  weird   spacing\n\n    # scaffold: end custom methods\n",
+        );
+        let sections = parse_sections(&old).unwrap();
+        assert_eq!(
+            sections,
+            [Section {
+                name: "methods".into(),
+                body: "  weird   spacing\n\n".into()
+            }]
+        );
+        let fresh = stamp(&FRESH.replace("x = 1", "x = 1\n    y = 2"));
+        let merged = carry_over(&fresh, &sections);
+        assert!(merged.contains("  weird   spacing\n\n    # scaffold: end custom methods"));
+        assert!(is_untouched(&merged));
+    }
+
+    #[test]
+    fn malformed_markers_are_errors() {
+        let unbalanced = "# scaffold: begin custom a\n";
+        assert_eq!(parse_sections(unbalanced).unwrap_err().line, 1);
+        let renamed = "# scaffold: begin custom a\n# scaffold: end custom b\n";
+        assert_eq!(parse_sections(renamed).unwrap_err().line, 2);
+        let twice = "# scaffold: begin custom a\n# scaffold: end custom a\n# scaffold: begin custom a\n# scaffold: end custom a\n";
+        assert_eq!(parse_sections(twice).unwrap_err().message, "section 'a' appears twice");
+    }
+}

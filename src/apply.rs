@@ -5,45 +5,81 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 
-use crate::output::Verb;
-use crate::plan::{Plan, Policy};
+use crate::plan::Plan;
+use crate::reconcile::{Decision, decide};
 
-/// What happened (or, in a dry run, would happen) to one planned file.
+pub const BACKUP_DIR: &str = ".scaffold/backup";
+
+/// One planned file, what is on disk, and what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
     pub path: String,
-    pub verb: Verb,
+    pub old: Option<String>,
+    pub decision: Decision,
 }
 
-/// Writes every planned file that is missing or differs (per its policy).
-/// With `dry_run`, only reports.
-pub fn apply(root: &Path, plan: &Plan, dry_run: bool) -> anyhow::Result<Vec<Outcome>> {
-    let root = root
-        .canonicalize()
-        .with_context(|| format!("cannot open project directory {}", root.display()))?;
-    // Resolve every target before writing anything, so a refused path leaves the tree untouched.
-    let mut targets = Vec::with_capacity(plan.files.len());
-    for path in plan.files.keys() {
-        targets.push(resolve_inside(&root, path)?);
-    }
+/// Reads every planned file's current state and decides; writes nothing.
+/// A path that would be written through a symlink leading out of the
+/// project is an error before anything is written.
+pub fn evaluate(root: &Path, plan: &Plan) -> anyhow::Result<Vec<Outcome>> {
+    let root = canonical_root(root)?;
     let mut outcomes = Vec::with_capacity(plan.files.len());
-    for ((path, planned), target) in plan.files.iter().zip(targets) {
-        let existing = read_existing(&target)?;
-        let verb = match (existing, planned.policy) {
-            (None, _) => Verb::Create,
-            (Some(_), Policy::Once) => Verb::Exist,
-            (Some(old), Policy::Generated) if old == planned.content => Verb::Unchanged,
-            (Some(_), Policy::Generated) => Verb::Update,
-        };
-        if !dry_run && matches!(verb, Verb::Create | Verb::Update) {
-            write_atomic(&target, &planned.content)?;
-        }
+    for (path, planned) in &plan.files {
+        let target = resolve_inside(&root, path)?;
+        let old = read_existing(&target)?;
+        let decision = decide(planned, old.as_deref());
         outcomes.push(Outcome {
             path: path.clone(),
-            verb,
+            old,
+            decision,
         });
     }
     Ok(outcomes)
+}
+
+/// Writes creations and updates; with `force`, conflicts too, after
+/// saving the old file under `.scaffold/backup/`. Returns the backups made.
+pub fn write(root: &Path, outcomes: &[Outcome], force: bool) -> anyhow::Result<Vec<String>> {
+    let root = canonical_root(root)?;
+    let mut backups = Vec::new();
+    for o in outcomes {
+        let content = match &o.decision {
+            Decision::Create(c) | Decision::Update(c) => c,
+            Decision::Conflict { proposed, .. } if force => {
+                if let Some(old) = &o.old {
+                    backups.push(backup(&root, &o.path, old)?);
+                }
+                proposed
+            }
+            _ => continue,
+        };
+        write_atomic(&resolve_inside(&root, &o.path)?, content)?;
+    }
+    Ok(backups)
+}
+
+/// Saves `old` as `.scaffold/backup/<path>` (`.1`, `.2`, ... if taken).
+fn backup(root: &Path, rel: &str, old: &str) -> anyhow::Result<String> {
+    let mut name = format!("{BACKUP_DIR}/{rel}");
+    let mut n = 0;
+    while root.join(&name).exists() {
+        n += 1;
+        name = format!("{BACKUP_DIR}/{rel}.{n}");
+    }
+    write_atomic(&resolve_inside(root, &name)?, old)?;
+    Ok(name)
+}
+
+/// Deletes project files (after `remove-domain` decided to).
+pub fn remove(root: &Path, rel: &str) -> anyhow::Result<()> {
+    let root = canonical_root(root)?;
+    let target = resolve_inside(&root, rel)?;
+    std::fs::remove_file(&target).with_context(|| format!("cannot remove {rel}"))
+}
+
+fn canonical_root(root: &Path) -> anyhow::Result<PathBuf> {
+    root.canonicalize()
+        .with_context(|| format!("cannot open project directory {}", root.display()))
 }
 
 fn read_existing(path: &Path) -> anyhow::Result<Option<String>> {
@@ -60,12 +96,15 @@ pub fn resolve_inside(root: &Path, rel: &str) -> anyhow::Result<PathBuf> {
     let target = root.join(rel);
     // The deepest part of the path that exists decides where writes land.
     let mut existing = target.as_path();
-    while !existing.exists() && existing.symlink_metadata().is_err() {
+    while existing.symlink_metadata().is_err() {
         existing = existing.parent().unwrap_or(root);
     }
     let real = match existing.canonicalize() {
         Ok(real) => real,
-        Err(_) => bail!("refusing to write {rel}: {} is a broken symlink", existing.display()),
+        Err(_) => bail!(
+            "refusing to write {rel}: {} is a symlink to a path that does not exist",
+            existing.strip_prefix(root).unwrap_or(existing).display()
+        ),
     };
     if !real.starts_with(root) {
         bail!(
@@ -99,29 +138,49 @@ fn write_atomic(path: &Path, content: &str) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sections::stamp;
 
     #[test]
     fn writes_only_what_changed_and_never_overwrites_once_files() {
         let dir = tempfile::tempdir().unwrap();
         let mut plan = Plan::default();
         plan.once("a/once.txt", "one");
-        plan.generated("a/gen.txt", "gen");
-        let verbs = |o: Vec<Outcome>| o.into_iter().map(|o| o.verb).collect::<Vec<_>>();
-        assert_eq!(
-            verbs(apply(dir.path(), &plan, true).unwrap()),
-            [Verb::Create, Verb::Create]
-        );
-        assert!(!dir.path().join("a").exists(), "dry run writes nothing");
-        assert_eq!(
-            verbs(apply(dir.path(), &plan, false).unwrap()),
-            [Verb::Create, Verb::Create]
-        );
+        plan.generated("a/gen.py", stamp("# scaffold: fingerprint \nx = 1\n"));
+        let first = evaluate(dir.path(), &plan).unwrap();
+        assert!(first.iter().all(|o| matches!(o.decision, Decision::Create(_))));
+        write(dir.path(), &first, false).unwrap();
         std::fs::write(dir.path().join("a/once.txt"), "mine").unwrap();
-        assert_eq!(
-            verbs(apply(dir.path(), &plan, false).unwrap()),
-            [Verb::Unchanged, Verb::Exist]
-        );
+        let second = evaluate(dir.path(), &plan).unwrap();
+        assert_eq!(second[0].decision, Decision::Unchanged);
+        assert_eq!(second[1].decision, Decision::Exist);
+        write(dir.path(), &second, false).unwrap();
         assert_eq!(std::fs::read_to_string(dir.path().join("a/once.txt")).unwrap(), "mine");
+    }
+
+    #[test]
+    fn force_backs_up_a_conflicting_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("gen.py"), "handwritten\n").unwrap();
+        let mut plan = Plan::default();
+        plan.generated("gen.py", stamp("# scaffold: fingerprint \nx = 1\n"));
+        let outcomes = evaluate(dir.path(), &plan).unwrap();
+        assert!(matches!(outcomes[0].decision, Decision::Conflict { .. }));
+        assert!(write(dir.path(), &outcomes, false).unwrap().is_empty());
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("gen.py")).unwrap(),
+            "handwritten\n"
+        );
+        let backups = write(dir.path(), &outcomes, true).unwrap();
+        assert_eq!(backups, [".scaffold/backup/gen.py"]);
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join(&backups[0])).unwrap(),
+            "handwritten\n"
+        );
+        assert!(
+            std::fs::read_to_string(dir.path().join("gen.py"))
+                .unwrap()
+                .contains("x = 1")
+        );
     }
 
     #[cfg(unix)]
@@ -130,10 +189,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let outside = tempfile::tempdir().unwrap();
         std::os::unix::fs::symlink(outside.path(), dir.path().join("out")).unwrap();
-        let mut plan = Plan::default();
-        plan.generated("out/x.py", "x");
-        let err = apply(dir.path(), &plan, false).unwrap_err().to_string();
-        assert!(err.contains("leads out of the project"), "{err}");
+        std::os::unix::fs::symlink(outside.path().join("f.py"), dir.path().join("f.py")).unwrap();
+        for path in ["out/x.py", "f.py"] {
+            let mut plan = Plan::default();
+            plan.generated(path, "x");
+            let err = evaluate(dir.path(), &plan).unwrap_err().to_string();
+            assert!(err.starts_with(&format!("refusing to write {path}")), "{err}");
+        }
         assert!(!outside.path().join("x.py").exists());
     }
 }

@@ -61,6 +61,12 @@ pub enum Command {
     /// Render the code of all (or the named) domains and register their routers.
     #[command(after_help = "Examples:\n  scaffold generate\n  scaffold generate artist --dry-run")]
     Generate(GenerateArgs),
+
+    /// Fail (exit 1) when the code on disk is not what the specs produce; for CI.
+    #[command(
+        after_help = "Examples:\n  scaffold check\n  scaffold check --format github    # annotations in GitHub Actions"
+    )]
+    Check(CheckArgs),
 }
 
 #[derive(Debug, Args)]
@@ -105,4 +111,28 @@ pub struct GenerateArgs {
     /// Print what would change without writing anything.
     #[arg(long)]
     pub dry_run: bool,
+
+    /// Overwrite files edited by hand, saving each under .scaffold/backup/ first.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Domains to check (default: all, plus orphaned files).
+    pub domains: Vec<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// Diffs and one summary line.
+    Human,
+    /// One JSON document.
+    Json,
+    /// GitHub Actions annotations on the stale files.
+    Github,
 }

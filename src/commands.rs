@@ -1,4 +1,4 @@
-//! One function per subcommand: load, plan, apply, report.
+//! One function per subcommand: load, plan, evaluate, write or report.
 
 use std::io::IsTerminal;
 use std::path::Path;
@@ -7,14 +7,15 @@ use anyhow::{Context, bail};
 
 use crate::ExitStatus;
 use crate::apply::{self, Outcome};
-use crate::cli::{GenerateArgs, InitArgs, NewDomainArgs};
+use crate::cli::{CheckArgs, CheckFormat, GenerateArgs, InitArgs, NewDomainArgs};
 use crate::config::{self, Project, ProjectConfig};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::{self, PendingSpec};
 use crate::names::is_python_identifier;
 use crate::output::{Reporter, Verb};
 use crate::plan::Plan;
-use crate::registry;
+use crate::reconcile::{Conflict, Decision, same_but_whitespace};
+use crate::registry::{self, Registered};
 use crate::render;
 use crate::spec::{self, Domain, Domains};
 
@@ -54,9 +55,15 @@ pub fn init(base: &Path, args: &InitArgs, reporter: &Reporter) -> anyhow::Result
         .unwrap_or_default();
     let project = render::project::distribution_name(&dir_name, &config.package);
     let plan = render::project::plan(&config, &project);
-    let outcomes = apply::apply(&dir, &plan, false)?;
-    report(reporter, &outcomes);
-    let created = outcomes.iter().filter(|o| o.verb == Verb::Create).count();
+    let outcomes = apply::evaluate(&dir, &plan)?;
+    apply::write(&dir, &outcomes, false)?;
+    for o in &outcomes {
+        reporter.file(verb(&o.decision, false), &o.path);
+    }
+    let created = outcomes
+        .iter()
+        .filter(|o| matches!(o.decision, Decision::Create(_)))
+        .count();
     if created == 0 {
         reporter.say("nothing to do: every file of the layout is already there");
     } else {
@@ -73,7 +80,7 @@ pub fn init(base: &Path, args: &InitArgs, reporter: &Reporter) -> anyhow::Result
             "  uvicorn {}.main:app --reload    # then open http://127.0.0.1:8000/docs",
             config.package
         ));
-        reporter.say("  scaffold new-domain artist name:str:unique bio:text?");
+        reporter.say("  scaffold new-domain artist name:str:unique 'bio:text?'");
     }
     Ok(ExitStatus::Success)
 }
@@ -88,13 +95,13 @@ pub fn new_domain(base: &Path, args: &NewDomainArgs, reporter: &Reporter) -> any
         ])
         .into());
     }
-    let spec_exists = project.root.join(&spec_rel).exists();
-    if spec_exists {
+    if project.root.join(&spec_rel).exists() {
         if !args.fields.is_empty() || args.plural.is_some() || args.id.is_some() {
             bail!("{spec_rel} already exists; edit it and run `scaffold generate {name}`");
         }
         let domains = load::domains(&project, None)?;
-        return generate_domains(&project, &domains, &[name.to_owned()], false, reporter);
+        let plan = domain_plan(&project, &domains, &[name.to_owned()])?;
+        return write_plan(&project, plan, &WriteMode::default(), reporter);
     }
     if args.fields.is_empty() {
         let why = if std::io::stdin().is_terminal() {
@@ -103,7 +110,7 @@ pub fn new_domain(base: &Path, args: &NewDomainArgs, reporter: &Reporter) -> any
             "no terminal to ask for fields; give them on the command line"
         };
         bail!(
-            "{why}, e.g. `scaffold new-domain {name} name:str:unique bio:text? year:int?` (see `scaffold new-domain --help`)"
+            "{why}, e.g. `scaffold new-domain {name} name:str:unique 'bio:text?' 'year:int?'` (see `scaffold new-domain --help`)"
         );
     }
     let id = args.id.map(|k| match k {
@@ -114,9 +121,9 @@ pub fn new_domain(base: &Path, args: &NewDomainArgs, reporter: &Reporter) -> any
     let text = spec::spec_from_compact(&args.fields, args.plural.as_deref(), id).map_err(|e| anyhow::anyhow!(e))?;
     // Validate the new spec with all the others before anything is written.
     let domains = load::domains(&project, Some(PendingSpec { name, text: &text }))?;
-    let mut plan = Plan::default();
-    plan.once(spec_rel.clone(), text);
-    let status = generate_into(&project, &domains, &[name.to_owned()], false, reporter, plan)?;
+    let mut plan = domain_plan(&project, &domains, &[name.to_owned()])?;
+    plan.plan.once(spec_rel.clone(), text);
+    let status = write_plan(&project, plan, &WriteMode::default(), reporter)?;
     let d = &domains[name];
     reporter.say("");
     reporter.say("Next:");
@@ -134,63 +141,242 @@ pub fn new_domain(base: &Path, args: &NewDomainArgs, reporter: &Reporter) -> any
 pub fn generate(base: &Path, args: &GenerateArgs, reporter: &Reporter) -> anyhow::Result<ExitStatus> {
     let project = config::discover(base)?;
     let domains = load::domains(&project, None)?;
-    generate_domains(&project, &domains, &args.domains, args.dry_run, reporter)
+    let plan = domain_plan(&project, &domains, &args.domains)?;
+    let mode = WriteMode {
+        dry_run: args.dry_run,
+        force: args.force,
+    };
+    write_plan(&project, plan, &mode, reporter)
 }
 
-fn generate_domains(
-    project: &Project,
-    domains: &Domains,
-    names: &[String],
-    dry_run: bool,
-    reporter: &Reporter,
-) -> anyhow::Result<ExitStatus> {
-    generate_into(project, domains, names, dry_run, reporter, Plan::default())
+/// A plan of domain files plus main.py's registration blocks.
+struct DomainPlan {
+    plan: Plan,
+    main: String,
+    registered: Registered,
+    domains: usize,
 }
 
-/// Adds the selected domains' files and main.py's blocks to `plan`, then applies it.
-fn generate_into(
-    project: &Project,
-    domains: &Domains,
-    names: &[String],
-    dry_run: bool,
-    reporter: &Reporter,
-    mut plan: Plan,
-) -> anyhow::Result<ExitStatus> {
+fn domain_plan(project: &Project, domains: &Domains, names: &[String]) -> anyhow::Result<DomainPlan> {
     let selected: Vec<&Domain> = load::select(domains, names)?;
+    let mut plan = render::support::plan(&project.config);
     for domain in &selected {
         plan.extend(render::domain::plan(&project.config, domain, domains));
     }
-    let main_rel = project.config.main.clone();
-    let main_py = load::read_project_file(&project.root, &main_rel)?;
+    let main = project.config.main.clone();
+    let main_py = load::read_project_file(&project.root, &main)?;
     let all: Vec<&str> = domains.keys().map(String::as_str).collect();
-    let registered = registry::register(&main_py, &project.config.package, &all).map_err(|registry::RegistryError::Markers(m)| {
+    let registered = registry::register(&main_py, &project.config.package, &all).map_err(|e| {
+        let registry::RegistryError::Markers(m) = e;
         anyhow::anyhow!(
-            "{main_rel}: {m}\n  = help: add these two blocks (scaffold owns only the lines between the markers):\n\n{}",
+            "{main}: {m}\n  = help: add these two blocks (scaffold owns only the lines between the markers):\n\n{}",
             registry::marker_help()
         )
     })?;
-    plan.generated(main_rel.clone(), registered.content);
+    plan.whole(main.clone(), registered.content.clone());
+    Ok(DomainPlan {
+        plan,
+        main,
+        registered,
+        domains: selected.len(),
+    })
+}
 
-    let outcomes = apply::apply(&project.root, &plan, dry_run)?;
-    let main_outcome = outcomes.iter().find(|o| o.path == main_rel);
-    let others: Vec<Outcome> = outcomes.iter().filter(|o| o.path != main_rel).cloned().collect();
-    report(reporter, &others);
-    if main_outcome.is_some_and(|o| o.verb == Verb::Update) {
-        for d in &registered.added {
-            reporter.file(Verb::Register, &format!("{d} in {main_rel}"));
-        }
-        for d in &registered.removed {
-            reporter.file(Verb::Update, &format!("{main_rel} (unregister {d}: it has no spec)"));
+#[derive(Debug, Default)]
+struct WriteMode {
+    dry_run: bool,
+    force: bool,
+}
+
+fn verb(decision: &Decision, force: bool) -> Verb {
+    match decision {
+        Decision::Create(_) => Verb::Create,
+        Decision::Update(_) => Verb::Update,
+        Decision::Unchanged => Verb::Unchanged,
+        Decision::Exist => Verb::Exist,
+        Decision::Conflict { .. } if force => Verb::Force,
+        Decision::Conflict { .. } => Verb::Conflict,
+    }
+}
+
+fn write_plan(project: &Project, dp: DomainPlan, mode: &WriteMode, reporter: &Reporter) -> anyhow::Result<ExitStatus> {
+    let outcomes = apply::evaluate(&project.root, &dp.plan)?;
+    let mut conflicts = 0;
+    for o in outcomes.iter().filter(|o| o.path != dp.main) {
+        reporter.file(verb(&o.decision, mode.force), &o.path);
+        if let Decision::Conflict { reason, proposed } = &o.decision {
+            conflicts += 1;
+            reporter.note(&format!("{}: {}", o.path, reason.describe()));
+            if !mode.force {
+                reporter.diff(&o.path, o.old.as_deref().unwrap_or_default(), proposed);
+            }
         }
     }
-    if dry_run {
+    let main_changed = outcomes
+        .iter()
+        .any(|o| o.path == dp.main && matches!(o.decision, Decision::Update(_)));
+    if main_changed {
+        for d in &dp.registered.added {
+            reporter.file(Verb::Register, &format!("{d} in {}", dp.main));
+        }
+        for d in &dp.registered.removed {
+            reporter.file(Verb::Unregister, &format!("{d} from {} (it has no spec)", dp.main));
+        }
+    }
+    if mode.dry_run {
         reporter.say("dry run: nothing was written");
+        return Ok(ExitStatus::Success);
     }
+    let backups = apply::write(&project.root, &outcomes, mode.force)?;
+    for b in &backups {
+        reporter.say(&format!("saved the old file as {b}"));
+    }
+    if conflicts > 0 && !mode.force {
+        reporter.say(&format!(
+            "{conflicts} conflict{} left alone: move your change into a custom section or the spec, or run `scaffold generate --force` (the old file is saved under {})",
+            if conflicts == 1 { "" } else { "s" },
+            apply::BACKUP_DIR
+        ));
+        return Ok(ExitStatus::Failure);
+    }
+    let _ = dp.domains;
     Ok(ExitStatus::Success)
 }
 
-fn report(reporter: &Reporter, outcomes: &[Outcome]) {
-    for o in outcomes {
-        reporter.file(o.verb, &o.path);
+/// One way in which the tree differs from what the specs produce.
+#[derive(Debug, serde::Serialize)]
+struct Finding {
+    path: String,
+    state: &'static str,
+    reason: String,
+    /// 1-based line of the first difference in the file on disk.
+    line: usize,
+    diff: String,
+}
+
+pub fn check(base: &Path, args: &CheckArgs, reporter: &Reporter) -> anyhow::Result<ExitStatus> {
+    let project = config::discover(base)?;
+    let domains = load::domains(&project, None)?;
+    let dp = domain_plan(&project, &domains, &args.domains)?;
+    let outcomes = apply::evaluate(&project.root, &dp.plan)?;
+    let mut findings: Vec<Finding> = outcomes.iter().filter_map(finding).collect();
+    if args.domains.is_empty() {
+        for path in load::orphans(&project, &domains)? {
+            findings.push(Finding {
+                reason: "its spec was deleted; run `scaffold remove-domain` for it, or restore the spec".to_owned(),
+                state: "orphan",
+                line: 1,
+                diff: String::new(),
+                path,
+            });
+        }
     }
+    findings.sort_by(|a, b| a.path.cmp(&b.path));
+    let files = dp.plan.files.len();
+    let summary = format!(
+        "checked {} domain{}, {files} files: {}",
+        dp.domains,
+        if dp.domains == 1 { "" } else { "s" },
+        if findings.is_empty() {
+            "up to date".to_owned()
+        } else {
+            format!("{} stale", findings.len())
+        }
+    );
+    let fix = if findings.iter().any(|f| f.state == "conflict") {
+        "to fix: move hand edits into custom sections or the spec, then run `scaffold generate` (or `scaffold generate --force`), and commit the result"
+    } else {
+        "to fix: run `scaffold generate` and commit the result"
+    };
+    match args.format {
+        CheckFormat::Human => {
+            for f in &findings {
+                reporter.file(Verb::Stale, &format!("{} ({}: {})", f.path, f.state, f.reason));
+                if !f.diff.is_empty() {
+                    reporter.raw(&f.diff);
+                }
+            }
+            reporter.line(&summary);
+            if !findings.is_empty() {
+                reporter.line(fix);
+            }
+        }
+        CheckFormat::Json => {
+            let report = serde_json::json!({
+                "domains": dp.domains,
+                "files": files,
+                "up_to_date": findings.is_empty(),
+                "findings": findings,
+                "summary": summary,
+            });
+            reporter.line(&serde_json::to_string_pretty(&report).expect("plain data serialises"));
+        }
+        CheckFormat::Github => {
+            for f in &findings {
+                let message = format!("{} ({}): {}. {fix}", f.state, f.path, f.reason);
+                reporter.line(&format!(
+                    "::error file={},line={},title=scaffold check::{}",
+                    f.path,
+                    f.line,
+                    github_escape(&message)
+                ));
+            }
+            reporter.line(&summary);
+        }
+    }
+    Ok(if findings.is_empty() {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Failure
+    })
+}
+
+fn finding(o: &Outcome) -> Option<Finding> {
+    let old = o.old.as_deref().unwrap_or_default();
+    let (state, reason, new) = match &o.decision {
+        Decision::Unchanged | Decision::Exist => return None,
+        Decision::Create(new) => ("missing", "the file does not exist".to_owned(), new),
+        Decision::Update(new) if same_but_whitespace(old, new) => {
+            ("stale", "it differs only in formatting".to_owned(), new)
+        }
+        Decision::Update(new) => (
+            "stale",
+            "the spec or scaffold's templates changed since the last generate".to_owned(),
+            new,
+        ),
+        Decision::Conflict { reason, proposed } => {
+            let why = match reason {
+                Conflict::HandEdited if same_but_whitespace(old, proposed) => {
+                    "it differs only in formatting (outside the custom sections)".to_owned()
+                }
+                Conflict::HandEdited => "its generated part was edited by hand".to_owned(),
+                other => other.describe(),
+            };
+            ("conflict", why, proposed)
+        }
+    };
+    Some(Finding {
+        line: first_difference(old, new),
+        diff: unified_diff(&o.path, old, new),
+        path: o.path.clone(),
+        state,
+        reason,
+    })
+}
+
+fn first_difference(old: &str, new: &str) -> usize {
+    old.lines().zip(new.lines()).take_while(|(a, b)| a == b).count() + 1
+}
+
+pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .to_string()
+}
+
+/// GitHub workflow commands need `%`, CR and LF escaped in messages.
+fn github_escape(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }

@@ -13,6 +13,7 @@ pub mod load;
 pub mod names;
 pub mod output;
 pub mod plan;
+pub mod reconcile;
 pub mod registry;
 pub mod render;
 pub mod sections;
@@ -42,5 +43,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Init(args) => commands::init(&base, &args, &reporter),
         Command::NewDomain(args) => commands::new_domain(&base, &args, &reporter),
         Command::Generate(args) => commands::generate(&base, &args, &reporter),
+        Command::Check(args) => commands::check(&base, &args, &reporter),
     }
 }

@@ -15,7 +15,12 @@ pub enum Verb {
     /// `init` found the file already there and left it alone.
     Exist,
     Register,
+    Unregister,
     Conflict,
+    /// A conflict overwritten by `--force` (after a backup).
+    Force,
+    /// `check`: the file is not what the specs produce.
+    Stale,
 }
 
 impl Verb {
@@ -26,16 +31,19 @@ impl Verb {
             Self::Unchanged => "unchanged",
             Self::Exist => "exist",
             Self::Register => "register",
+            Self::Unregister => "unregister",
             Self::Conflict => "conflict",
+            Self::Force => "force",
+            Self::Stale => "stale",
         }
     }
 
     fn style(self) -> Style {
         let color = match self {
             Self::Create | Self::Register => AnsiColor::Green,
-            Self::Update => AnsiColor::Yellow,
+            Self::Update | Self::Unregister | Self::Force => AnsiColor::Yellow,
             Self::Unchanged | Self::Exist => AnsiColor::Blue,
-            Self::Conflict => AnsiColor::Red,
+            Self::Conflict | Self::Stale => AnsiColor::Red,
         };
         Style::new().fg_color(Some(color.into())).bold()
     }
@@ -61,7 +69,7 @@ impl Reporter {
     pub fn file(&self, verb: Verb, path: &str) {
         let shown = match verb {
             Verb::Unchanged | Verb::Exist => self.verbose,
-            Verb::Conflict => true,
+            Verb::Conflict | Verb::Stale => true,
             _ => !self.quiet,
         };
         if shown {
@@ -79,7 +87,35 @@ impl Reporter {
         }
     }
 
-    fn line(&self, text: &str) {
+    /// An explanation under a file line (always shown: it explains a problem).
+    pub fn note(&self, text: &str) {
+        self.line(&format!("{:>10}  {text}", ""));
+    }
+
+    /// A unified diff, coloured when colour is on.
+    pub fn diff(&self, path: &str, old: &str, new: &str) {
+        self.raw(&crate::commands::unified_diff(path, old, new));
+    }
+
+    /// Text printed as is (a diff), coloured line by line.
+    pub fn raw(&self, text: &str) {
+        let mut out = String::with_capacity(text.len());
+        for l in text.lines() {
+            let style = match l.as_bytes().first() {
+                _ if l.starts_with("+++") || l.starts_with("---") => Style::new().bold(),
+                Some(b'+') => Style::new().fg_color(Some(AnsiColor::Green.into())),
+                Some(b'-') => Style::new().fg_color(Some(AnsiColor::Red.into())),
+                Some(b'@') => Style::new().fg_color(Some(AnsiColor::Cyan.into())),
+                _ => Style::new(),
+            };
+            out += &self.paint(style, l);
+            out.push('\n');
+        }
+        self.line(out.trim_end_matches('\n'));
+    }
+
+    /// A line that is always printed (results of `check`).
+    pub fn line(&self, text: &str) {
         let mut out = std::io::stdout().lock();
         // A closed pipe (`scaffold generate | head`) is not an error worth a panic.
         let _ = writeln!(out, "{text}");

@@ -7,7 +7,10 @@ use std::collections::BTreeMap;
 pub enum Policy {
     /// Written only if missing; afterwards the file is the team's (`init`).
     Once,
-    /// Kept equal to the planned content (generated code).
+    /// Kept equal to the planned content (main.py with its blocks updated).
+    Whole,
+    /// Generated code with a fingerprint header and custom sections: kept
+    /// up to date unless edited by hand outside its sections.
     Generated,
 }
 
@@ -28,8 +31,13 @@ impl Plan {
         self.insert(path.into(), content.into(), Policy::Once);
     }
 
+    /// A file stamped by `sections::stamp`.
     pub fn generated(&mut self, path: impl Into<String>, content: impl Into<String>) {
         self.insert(path.into(), content.into(), Policy::Generated);
+    }
+
+    pub fn whole(&mut self, path: impl Into<String>, content: impl Into<String>) {
+        self.insert(path.into(), content.into(), Policy::Whole);
     }
 
     fn insert(&mut self, path: String, content: String, policy: Policy) {

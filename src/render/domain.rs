@@ -1,6 +1,1084 @@
+//! The six files of one domain (DESIGN §2), from askama templates named
+//! after their outputs. Everything a template prints is computed here.
+
+use askama::Template;
+
+use super::fields::{Decl, EnumView, FieldImports, FieldView, FilterView, IdType, call, field_view, filter_view};
+use super::imports::Imports;
+use super::py;
 use crate::config::ProjectConfig;
 use crate::plan::Plan;
-use crate::spec::{Domain, Domains};
-pub fn plan(_c: &ProjectConfig, _d: &Domain, _all: &Domains) -> Plan {
-    Plan::default()
+use crate::sections::stamp;
+use crate::spec::{Dependency, Domain, Domains, FieldKind, FileKind, IdKind, OnDelete, Operation};
+
+/// A referenced domain as the tests of a referencing domain see it.
+#[derive(Debug, Clone)]
+pub struct RefTarget {
+    pub snake: String,
+    pub shouty: String,
+    pub missing_id: String,
+    /// The target's generated tests can create rows (it has `create`).
+    pub can_create: bool,
+    pub can_delete: bool,
+    pub test_module: String,
+    pub url: String,
+}
+
+/// One ref field's `on_delete` behaviour, tested by deleting the target.
+#[derive(Debug, Clone)]
+pub struct RefDeleteCase {
+    pub field: String,
+    pub target_shouty: String,
+    pub mode: &'static str,
+}
+
+impl RefDeleteCase {
+    /// What deleting the referenced row does, for the test's name.
+    pub fn verb(&self) -> &'static str {
+        match self.mode {
+            "restrict" => "is_refused",
+            "cascade" => "deletes_this_row",
+            _ => "clears_the_field",
+        }
+    }
+}
+
+/// Everything the domain templates print, computed once.
+#[derive(Debug, Clone)]
+pub struct View {
+    pub package: String,
+    pub spec_path: String,
+    pub snake: String,
+    pub class: String,
+    pub plural: String,
+    pub plural_words: String,
+    /// `art fair`, `an art fair`, `An art fair`: for docstrings.
+    pub words: String,
+    pub a_words: String,
+    pub a_words_cap: String,
+    pub prefix: String,
+    pub tag: String,
+    pub doc: String,
+    pub article: &'static str,
+    pub id: IdType,
+    pub id_param: String,
+    pub timestamps: bool,
+    pub fields: Vec<FieldView>,
+    pub enums: Vec<EnumView>,
+    pub model_id: Decl,
+    pub response_id: Decl,
+    pub filters: Vec<FilterView>,
+    pub search: Vec<String>,
+    pub search_words: String,
+    pub sort_keys: Vec<String>,
+    pub default_sort: String,
+    pub unique: Vec<String>,
+    pub refs: Vec<(String, String, String)>,
+    pub page_size: u32,
+    pub max_page_size: u32,
+    pub dependencies: Vec<Dependency>,
+    pub ops: Ops,
+    pub tests_module: String,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Ops {
+    pub list: bool,
+    pub get: bool,
+    pub create: bool,
+    pub update: bool,
+    pub delete: bool,
+}
+
+impl Ops {
+    pub fn item(&self) -> bool {
+        self.get || self.update || self.delete
+    }
+}
+
+fn py_tuple(items: &[String]) -> String {
+    match items {
+        [] => "()".to_owned(),
+        [one] => format!("({},)", py::string(one)),
+        many => {
+            let mut s = "(\n".to_owned();
+            for i in many {
+                s += &format!("        {},\n", py::string(i));
+            }
+            s + "    )"
+        }
+    }
+}
+
+/// A list constant, one item per line with a magic trailing comma.
+fn py_list(name: &str, items: &[String]) -> String {
+    if items.is_empty() {
+        return format!("{name}: list[Any] = []");
+    }
+    let mut s = format!("{name} = [\n");
+    for i in items {
+        s += &format!("    {i},\n");
+    }
+    s + "]"
+}
+
+fn ops_of(d: &Domain) -> Ops {
+    Ops {
+        list: d.api.has(Operation::List),
+        get: d.api.has(Operation::Get),
+        create: d.api.has(Operation::Create),
+        update: d.api.has(Operation::Update),
+        delete: d.api.has(Operation::Delete),
+    }
+}
+
+/// Imports shared by the field code of the model and the DTOs.
+pub struct FieldCode {
+    pub fields: Vec<FieldView>,
+    pub model_imports: Imports,
+    pub dto_imports: Imports,
+    pub response_imports: Imports,
+}
+
+pub fn field_code(config: &ProjectConfig, domain: &Domain, all: &Domains) -> FieldCode {
+    let pkg = &config.package;
+    let mut model_imports = Imports::new(pkg);
+    let mut dto_imports = Imports::new(pkg);
+    let mut response_imports = Imports::new(pkg);
+    let fields = domain
+        .fields
+        .iter()
+        .map(|f| {
+            let mut imp = FieldImports {
+                model: &mut model_imports,
+                dtos: &mut dto_imports,
+                response: &mut response_imports,
+                package: pkg,
+            };
+            field_view(domain, all, f, &mut imp)
+        })
+        .collect();
+    FieldCode {
+        fields,
+        model_imports,
+        dto_imports,
+        response_imports,
+    }
+}
+
+impl View {
+    pub fn new(config: &ProjectConfig, domain: &Domain, all: &Domains, fields: Vec<FieldView>) -> Self {
+        let n = &domain.names;
+        let id = IdType::of(domain.id);
+        let id_desc = match domain.id {
+            IdKind::Str => "Unique id (UUID4 text).",
+            IdKind::Uuid => "Unique id (UUID4).",
+            IdKind::Int => "Unique id (assigned by the database).",
+        };
+        let model_id = match domain.id {
+            IdKind::Str => Decl {
+                name: "id".into(),
+                annotation: "str".into(),
+                kwargs: vec![
+                    "default_factory=new_str_id".into(),
+                    "primary_key=True".into(),
+                    "max_length=36".into(),
+                    format!("description={}", py::string(id_desc)),
+                ],
+            },
+            IdKind::Uuid => Decl {
+                name: "id".into(),
+                annotation: "uuid.UUID".into(),
+                kwargs: vec![
+                    "default_factory=uuid.uuid4".into(),
+                    "primary_key=True".into(),
+                    format!("description={}", py::string(id_desc)),
+                ],
+            },
+            IdKind::Int => Decl {
+                name: "id".into(),
+                annotation: "int | None".into(),
+                kwargs: vec![
+                    "default=None".into(),
+                    "primary_key=True".into(),
+                    format!("description={}", py::string(id_desc)),
+                ],
+            },
+        };
+        let response_id = Decl {
+            name: "id".into(),
+            annotation: id.python.to_owned(),
+            kwargs: vec![format!("description={}", py::string(id_desc))],
+        };
+        let mut sort_keys: Vec<String> = domain.api.sort.clone();
+        if !sort_keys.contains(&domain.api.default_sort.column) {
+            sort_keys.push(domain.api.default_sort.column.clone());
+        }
+        let default_sort = format!(
+            "{}{}",
+            if domain.api.default_sort.descending { "-" } else { "" },
+            domain.api.default_sort.column
+        );
+        let refs = domain
+            .fields
+            .iter()
+            .filter_map(|f| match &f.kind {
+                FieldKind::Ref { to, .. } => Some((f.name.clone(), to.clone(), all[to].names.class.clone())),
+                _ => None,
+            })
+            .collect();
+        let search_words = match domain.api.search.as_slice() {
+            [] => String::new(),
+            [one] => one.clone(),
+            many => format!("{} and {}", many[..many.len() - 1].join(", "), many[many.len() - 1]),
+        };
+        let enums = fields.iter().filter_map(|f| f.enum_view.clone()).collect();
+        Self {
+            package: config.package.clone(),
+            spec_path: domain.spec_path.clone(),
+            snake: n.snake.clone(),
+            class: n.class.clone(),
+            plural: n.plural.clone(),
+            plural_words: py::words(&n.plural),
+            words: py::words(&n.snake),
+            a_words: format!("{} {}", py::article(&n.snake), py::words(&n.snake)),
+            a_words_cap: super::fields::capitalize(&format!("{} {}", py::article(&n.snake), py::words(&n.snake))),
+            prefix: format!("{}/{}", config.api_prefix, n.url),
+            tag: n.url.clone(),
+            doc: py::doc(
+                domain
+                    .description
+                    .as_deref()
+                    .unwrap_or(&format!("{} records", super::fields::capitalize(&py::words(&n.snake)))),
+            ),
+            article: py::article(&n.snake),
+            id_param: format!("{}_id", n.snake),
+            id,
+            timestamps: domain.timestamps,
+            fields,
+            enums,
+            model_id,
+            response_id,
+            filters: Vec::new(),
+            search: domain.api.search.clone(),
+            search_words,
+            sort_keys,
+            default_sort,
+            unique: domain
+                .fields
+                .iter()
+                .filter(|f| f.unique)
+                .map(|f| f.name.clone())
+                .collect(),
+            refs,
+            page_size: domain.api.page_size,
+            max_page_size: domain.api.max_page_size,
+            dependencies: domain.api.dependencies.clone(),
+            ops: ops_of(domain),
+            tests_module: config.tests.replace('/', "."),
+        }
+    }
+
+    pub fn sorts_by_created_at(&self) -> bool {
+        self.sort_keys.iter().any(|k| k == "created_at")
+    }
+
+    pub fn py_str(&self, s: &str) -> String {
+        py::string(s)
+    }
+
+    pub fn tuple(&self, items: &[String]) -> String {
+        py_tuple(items)
+    }
+
+    pub fn header_whole(&self) -> String {
+        format!(
+            "# Generated by scaffold from {}. Do not edit: change the\n# spec and run `scaffold generate {}`.\n# scaffold: fingerprint ",
+            self.spec_path, self.snake
+        )
+    }
+
+    pub fn header_sectioned(&self) -> String {
+        format!(
+            "# Generated by scaffold from {}. Edit only inside the\n# `scaffold: begin/end custom ...` sections; change the rest via the spec\n# and run `scaffold generate {}`.\n# scaffold: fingerprint ",
+            self.spec_path, self.snake
+        )
+    }
+}
+
+/// Renders one declaration the way ruff formats it (exploded kwargs).
+pub fn decl(d: &Decl, indent: usize) -> String {
+    let pad = " ".repeat(indent);
+    if d.kwargs.is_empty() {
+        return format!("{pad}{}: {}", d.name, d.annotation);
+    }
+    let mut s = format!("{pad}{}: {} = Field(\n", d.name, d.annotation);
+    for k in &d.kwargs {
+        s += &format!("{pad}    {k},\n");
+    }
+    s + &format!("{pad})")
+}
+
+#[derive(Template)]
+#[template(path = "domain/model.py", escape = "none")]
+struct ModelTemplate<'a> {
+    v: &'a View,
+    imports: String,
+    declarations: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "dtos/domain.py", escape = "none")]
+struct DtosTemplate<'a> {
+    v: &'a View,
+    imports: String,
+    sort_literal: String,
+    request: Vec<String>,
+    update: Vec<String>,
+    response: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "domain/repository.py", escape = "none")]
+struct RepositoryTemplate<'a> {
+    v: &'a View,
+    imports: String,
+    filter_fields: String,
+    search_fields: String,
+    sort_fields: String,
+    unique_fields: String,
+}
+
+#[derive(Template)]
+#[template(path = "domain/service.py", escape = "none")]
+struct ServiceTemplate<'a> {
+    v: &'a View,
+    imports: String,
+    /// (field, repository class) per ref field
+    ref_checks: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "api/v1/routers/domain.py", escape = "none")]
+struct RouterTemplate<'a> {
+    v: &'a View,
+    imports: String,
+    router_args: String,
+    list_params: Vec<String>,
+    item_errors: ItemErrors,
+}
+
+/// `responses=` of the item routes, as Python dict literals.
+struct ItemErrors {
+    get: String,
+    update: String,
+    delete: String,
+    create: String,
+}
+
+#[derive(Template)]
+#[template(path = "tests/api/test_domain.py", escape = "none")]
+struct TestsTemplate<'a> {
+    v: &'a View,
+    imports: String,
+    t: TestData,
+}
+
+/// Values of the generated API tests.
+struct TestData {
+    full_payload: Vec<(String, String)>,
+    minimal_payload: Vec<(String, String)>,
+    /// (field, create helper of the target) for refs set in the full payload
+    full_refs: Vec<(String, String)>,
+    minimal_refs: Vec<(String, String)>,
+    malformed_ids: String,
+    tables: Vec<String>,
+    has_required: bool,
+    has_invalid: bool,
+    has_not_null: bool,
+    has_nullable: bool,
+    has_unique: bool,
+    has_refs: bool,
+    has_sort_cases: bool,
+    has_filter_cases: bool,
+    has_ref_filters: bool,
+    has_invalid_filters: bool,
+    defaults: Vec<(String, String)>,
+    search_field: Option<String>,
+    decimals: Vec<(String, String, String)>,
+    datetimes: Vec<String>,
+    default_sort_case: Option<DefaultSortCase>,
+    ref_deletes: Vec<RefDeleteCase>,
+    ref_targets: Vec<RefTarget>,
+    can_create: bool,
+    dependency_overrides: Vec<Dependency>,
+}
+
+struct DefaultSortCase {
+    field: String,
+    low: String,
+    high: String,
+    descending: bool,
+}
+
+/// The plan of one domain's files (those not handed over with `[files]`).
+pub fn plan(config: &ProjectConfig, domain: &Domain, all: &Domains) -> Plan {
+    let mut plan = Plan::default();
+    let pkg = &config.package;
+    let d = &domain.names.snake;
+    let FieldCode {
+        fields,
+        model_imports,
+        dto_imports,
+        response_imports,
+    } = field_code(config, domain, all);
+    let mut view = View::new(config, domain, all, fields);
+
+    plan.once(
+        format!("{pkg}/domain/{d}/__init__.py"),
+        format!("\"\"\"{} domain: {}\"\"\"\n", view.class, view.doc),
+    );
+    if domain.owns(FileKind::Model) {
+        plan.generated(format!("{pkg}/domain/{d}/model.py"), render_model(&view, model_imports));
+    }
+    if domain.owns(FileKind::Dtos) {
+        plan.generated(
+            format!("{pkg}/dtos/{d}.py"),
+            render_dtos(&view, dto_imports, response_imports),
+        );
+    }
+    if domain.owns(FileKind::Repository) {
+        plan.generated(
+            format!("{pkg}/domain/{d}/repository.py"),
+            render_repository(&view, domain),
+        );
+    }
+    let mut router_imports = Imports::new(pkg);
+    let mut service_imports = Imports::new(pkg);
+    view.filters = domain
+        .api
+        .filters
+        .iter()
+        .filter_map(|name| domain.field(name))
+        .map(|f| filter_view(f, all, domain, &mut router_imports, &mut service_imports, pkg))
+        .collect();
+    if domain.owns(FileKind::Service) {
+        plan.generated(
+            format!("{pkg}/domain/{d}/service.py"),
+            render_service(&view, all, service_imports),
+        );
+    }
+    if domain.owns(FileKind::Router) {
+        plan.generated(
+            format!("{pkg}/api/v1/routers/{d}.py"),
+            render_router(&view, router_imports),
+        );
+    }
+    if domain.owns(FileKind::Tests) && !config.tests.is_empty() {
+        plan.generated(
+            format!("{}/test_{d}.py", config.tests),
+            render_tests(&view, domain, all, &config.api_prefix),
+        );
+    }
+    plan
+}
+
+fn render_model(v: &View, mut imports: Imports) -> String {
+    let pkg = &v.package;
+    imports.from("sqlmodel", &["Field", "SQLModel"]);
+    match v.id.kind {
+        IdKind::Str => {
+            imports.from(&format!("{pkg}.utils"), &["new_str_id"]);
+        }
+        IdKind::Uuid => {
+            imports.module("uuid");
+        }
+        IdKind::Int => {}
+    }
+    if v.timestamps {
+        imports.from("datetime", &["datetime"]);
+        imports.from(&format!("{pkg}.db.types"), &["UtcDateTime"]);
+        imports.from(&format!("{pkg}.utils"), &["utc_now"]);
+    }
+    let mut declarations = vec![decl(&v.model_id, 4)];
+    declarations.extend(v.fields.iter().map(|f| decl(&f.model, 4)));
+    if v.timestamps {
+        for (name, what) in [("created_at", "created"), ("updated_at", "last changed")] {
+            declarations.push(decl(
+                &Decl {
+                    name: name.into(),
+                    annotation: "datetime".into(),
+                    kwargs: vec![
+                        "default_factory=utc_now".into(),
+                        "sa_type=UtcDateTime".into(),
+                        format!("description=\"When the row was {what} (UTC).\""),
+                    ],
+                },
+                4,
+            ));
+        }
+    }
+    stamp(&super::finish(ModelTemplate {
+        v,
+        imports: imports.render(),
+        declarations,
+    }))
+}
+
+fn render_dtos(v: &View, input: Imports, mut imports: Imports) -> String {
+    let pkg = &v.package;
+    if v.ops.create || v.ops.update {
+        imports.merge(&input);
+    }
+    if v.ops.update && v.fields.iter().any(|f| !f.optional) {
+        imports.from(&format!("{pkg}.dtos.shared"), &["NotNull"]);
+    }
+    imports.from("pydantic", &["BaseModel", "ConfigDict", "Field"]);
+    imports.from("typing", &["Literal", "Self"]);
+    imports.from(&format!("{pkg}.dtos.shared"), &["PageDto"]);
+    let model_module = format!("{pkg}.domain.{}.model", v.snake);
+    imports.from(&model_module, &[&v.class]);
+    for e in &v.enums {
+        imports.from(&model_module, &[&e.class]);
+    }
+    v.id.add_python_import(&mut imports);
+    if v.timestamps {
+        imports.from("datetime", &["datetime"]);
+    }
+    let mut keys = Vec::new();
+    for k in &v.sort_keys {
+        keys.push(py::string(k));
+        keys.push(py::string(&format!("-{k}")));
+    }
+    let mut sort_literal = format!("{}SortKey = Literal[\n", v.class);
+    for k in keys {
+        sort_literal += &format!("    {k},\n");
+    }
+    sort_literal += "]";
+    let mut response = vec![decl(&v.response_id, 4)];
+    response.extend(v.fields.iter().map(|f| decl(&f.response, 4)));
+    if v.timestamps {
+        for (name, what) in [("created_at", "created"), ("updated_at", "last changed")] {
+            response.push(decl(
+                &Decl {
+                    name: name.into(),
+                    annotation: "datetime".into(),
+                    kwargs: vec![format!("description=\"When the row was {what} (UTC).\"")],
+                },
+                4,
+            ));
+        }
+    }
+    stamp(&super::finish(DtosTemplate {
+        v,
+        imports: imports.render(),
+        sort_literal,
+        request: v.fields.iter().map(|f| decl(&f.request, 4)).collect(),
+        update: v.fields.iter().map(|f| decl(&f.update, 4)).collect(),
+        response,
+    }))
+}
+
+fn render_repository(v: &View, domain: &Domain) -> String {
+    let pkg = &v.package;
+    let mut imports = Imports::new(pkg);
+    imports.from("sqlmodel.ext.asyncio.session", &["AsyncSession"]);
+    imports.from(&format!("{pkg}.domain.{}.model", v.snake), &[&v.class]);
+    imports.from(&format!("{pkg}.domain.shared.base_repository"), &["BaseRepository"]);
+    stamp(&super::finish(RepositoryTemplate {
+        v,
+        imports: imports.render(),
+        filter_fields: py_tuple(&domain.api.filters),
+        search_fields: py_tuple(&domain.api.search),
+        sort_fields: py_tuple(&v.sort_keys),
+        unique_fields: py_tuple(&v.unique),
+    }))
+}
+
+fn render_service(v: &View, all: &Domains, mut imports: Imports) -> String {
+    let pkg = &v.package;
+    let o = v.ops;
+    imports.from("sqlmodel.ext.asyncio.session", &["AsyncSession"]);
+    imports.from(
+        &format!("{pkg}.domain.{}.repository", v.snake),
+        &[&format!("{}Repository", v.class)],
+    );
+    let dto_module = format!("{pkg}.dtos.{}", v.snake);
+    let needs_model = o.item();
+    if needs_model {
+        imports.from(&format!("{pkg}.domain.{}.model", v.snake), &[&v.class]);
+    }
+    if o.create {
+        imports.from(&format!("{pkg}.domain.{}.model", v.snake), &[&v.class]);
+        imports.from(&dto_module, &[&format!("{}RequestDto", v.class)]);
+    }
+    if o.update {
+        imports.from(&dto_module, &[&format!("{}UpdateDto", v.class)]);
+        if v.timestamps {
+            imports.from(&format!("{pkg}.utils"), &["utc_now"]);
+        }
+    }
+    if o.list {
+        imports.from(&dto_module, &[&format!("{}PageDto", v.class)]);
+    }
+    if o.get || o.create || o.update || o.list {
+        imports.from(&dto_module, &[&format!("{}ResponseDto", v.class)]);
+    }
+    if o.item() {
+        imports.from(&format!("{pkg}.error"), &["NotFoundError"]);
+    }
+    let writes = o.create || o.update;
+    if o.create || o.update || o.delete {
+        imports.from(&format!("{pkg}.domain.shared.service"), &["commit"]);
+    }
+    let unique = writes && !v.unique.is_empty();
+    if unique {
+        imports.from(&format!("{pkg}.error"), &["ConflictError"]);
+    }
+    let refs = writes && !v.refs.is_empty();
+    if unique || refs {
+        imports.from("collections.abc", &["Mapping"]);
+        imports.from("typing", &["Any"]);
+    }
+    let mut ref_checks = Vec::new();
+    if refs {
+        imports.from(&format!("{pkg}.domain.shared.service"), &["ensure_exists"]);
+        for (field, to, class) in &v.refs {
+            let repo = format!("{class}Repository");
+            if *to != v.snake {
+                imports.from(&format!("{pkg}.domain.{to}.repository"), &[&repo]);
+            }
+            ref_checks.push((field.clone(), repo));
+        }
+    }
+    v.id.add_python_import(&mut imports);
+    let _ = all;
+    stamp(&super::finish(ServiceTemplate {
+        v,
+        imports: imports.render(),
+        ref_checks,
+    }))
+}
+
+fn render_router(v: &View, mut imports: Imports) -> String {
+    let pkg = &v.package;
+    let o = v.ops;
+    let shared = format!("{pkg}.api.shared");
+    let dto_module = format!("{pkg}.dtos.{}", v.snake);
+    imports.from("fastapi", &["APIRouter"]);
+    imports.from(&shared, &["VALIDATION_ERROR"]);
+    imports.from(
+        &format!("{pkg}.domain.{}.service", v.snake),
+        &[&format!("{}Service", v.class)],
+    );
+    imports.from("typing", &["Annotated"]);
+    if o.list || o.get {
+        imports.from(&shared, &["ReadSession"]);
+    }
+    if o.create || o.update || o.delete {
+        imports.from(&shared, &["WriteSession"]);
+    }
+    if o.list {
+        imports.from("fastapi", &["Query"]);
+        imports.from(&shared, &["Offset"]);
+        imports.from(
+            &dto_module,
+            &[&format!("{}PageDto", v.class), &format!("{}SortKey", v.class)],
+        );
+        if !v.search.is_empty() {
+            imports.from(&shared, &["Search"]);
+        }
+    }
+    if o.get || o.create || o.update {
+        imports.from(&dto_module, &[&format!("{}ResponseDto", v.class)]);
+    }
+    if o.create {
+        imports.from("fastapi", &["Response"]);
+        imports.from(&dto_module, &[&format!("{}RequestDto", v.class)]);
+    }
+    if o.update {
+        imports.from(&dto_module, &[&format!("{}UpdateDto", v.class)]);
+    }
+    if o.item() {
+        imports.from("fastapi", &["Path"]);
+        imports.from(&shared, &["NOT_FOUND"]);
+        v.id.add_param_import(&mut imports, pkg);
+    }
+    // Unique clashes are 409; a missing referenced row is 422.
+    let conflict = |op: bool| op && !v.unique.is_empty();
+    let delete_conflict = o.delete;
+    if conflict(o.create) || conflict(o.update) || delete_conflict {
+        imports.from(&shared, &["CONFLICT"]);
+    }
+    let mut responses = vec!["422: VALIDATION_ERROR".to_owned()];
+    if !v.dependencies.is_empty() {
+        imports.from("fastapi", &["Depends"]);
+        imports.from(&shared, &["UNAUTHORIZED", "FORBIDDEN"]);
+        responses.insert(0, "401: UNAUTHORIZED".into());
+        responses.insert(1, "403: FORBIDDEN".into());
+        for d in &v.dependencies {
+            imports.from(&d.module, &[&d.name]);
+        }
+    }
+    let mut args = vec![
+        format!("prefix={}", py::string(&v.prefix)),
+        format!("tags=[{}]", py::string(&v.tag)),
+    ];
+    if !v.dependencies.is_empty() {
+        let deps: Vec<String> = v.dependencies.iter().map(|d| format!("Depends({})", d.name)).collect();
+        args.push(format!("dependencies=[{}]", deps.join(", ")));
+    }
+    args.push(format!("responses={{{}}}", responses.join(", ")));
+    let mut router_args = String::new();
+    for a in &args {
+        router_args += &format!("    {a},\n");
+    }
+    let mut list_params = Vec::new();
+    for f in &v.filters {
+        let query = call(8, "Query", &f.query_kwargs, ",");
+        list_params.push(format!(
+            "    {}: Annotated[\n        {} | None,\n        {query}\n    ] = None,",
+            f.name, f.param_type
+        ));
+    }
+    let dict = |entries: &[&str]| format!("{{{}}}", entries.join(", "));
+    let c = |op: bool| if conflict(op) { vec!["409: CONFLICT"] } else { vec![] };
+    let item_errors = ItemErrors {
+        get: dict(&["404: NOT_FOUND"]),
+        update: dict(&[&["404: NOT_FOUND"][..], &c(o.update)].concat()),
+        delete: dict(&["404: NOT_FOUND", "409: CONFLICT"]),
+        create: if conflict(o.create) {
+            format!("    responses={},\n", dict(&c(o.create)))
+        } else {
+            String::new()
+        },
+    };
+    stamp(&super::finish(RouterTemplate {
+        v,
+        imports: imports.render(),
+        router_args,
+        list_params,
+        item_errors,
+    }))
+}
+
+fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> String {
+    let pkg = &v.package;
+    let o = v.ops;
+    let mut imports = Imports::new(pkg);
+    imports.module("pytest");
+    imports.from("httpx", &["AsyncClient"]);
+    imports.from("typing", &["Any"]);
+    imports.from("tests.support", &["assert_error", "error_locations"]);
+
+    let mut ref_targets: Vec<RefTarget> = Vec::new();
+    let mut target_of = |to: &str, imports: &mut Imports| -> RefTarget {
+        let t = &all[to];
+        let tops = ops_of(t);
+        let target = RefTarget {
+            snake: t.names.snake.clone(),
+            shouty: t.names.shouty.clone(),
+            missing_id: IdType::of(t.id).missing_literal().to_owned(),
+            can_create: tops.create && t.owns(FileKind::Tests),
+            can_delete: tops.delete,
+            test_module: format!("{}.test_{}", v.tests_module, t.names.snake),
+            url: format!("{}/{}", api_prefix, t.names.url),
+        };
+        if t.names.snake != v.snake && target.can_create {
+            imports.from(&target.test_module, &[&format!("create_{}", t.names.snake)]);
+        }
+        if !ref_targets.iter().any(|r| r.snake == target.snake) {
+            ref_targets.push(target.clone());
+        }
+        target
+    };
+
+    let mut full_payload = Vec::new();
+    let mut minimal_payload = Vec::new();
+    let mut full_refs = Vec::new();
+    let mut minimal_refs = Vec::new();
+    let mut can_create = o.create;
+    for f in &v.fields {
+        if let Some(to) = &f.ref_domain {
+            let t = target_of(to, &mut imports);
+            let self_ref = t.snake == v.snake;
+            if !t.can_create || (self_ref && f.required) {
+                if f.required {
+                    can_create = false;
+                }
+                continue;
+            }
+            if self_ref {
+                continue;
+            }
+            full_refs.push((f.name.clone(), format!("create_{}", t.snake)));
+            if f.required {
+                minimal_refs.push((f.name.clone(), format!("create_{}", t.snake)));
+            }
+        } else if let Some(ex) = &f.example {
+            full_payload.push((f.name.clone(), ex.clone()));
+            if f.required {
+                minimal_payload.push((f.name.clone(), ex.clone()));
+            }
+        }
+    }
+    let uses = |needle: &str| {
+        v.fields
+            .iter()
+            .any(|f| f.example.as_deref().is_some_and(|e| e.contains(needle)))
+    };
+    if uses("unique_text(") {
+        imports.from("tests.support", &["unique_text"]);
+    }
+    if uses("unique_email(") {
+        imports.from("tests.support", &["unique_email"]);
+    }
+    if uses("unique_int(") {
+        imports.from("tests.support", &["unique_int"]);
+    }
+    if uses("unique_like(") {
+        imports.from("tests.support", &["unique_like"]);
+    }
+    if uses("uuid.") {
+        imports.module("uuid");
+    }
+
+    let quote_list = |items: Vec<String>| items.into_iter().map(|i| py::string(&i)).collect::<Vec<_>>();
+    // A ref field whose target tests cannot create rows stays out of payloads.
+    let in_payload = |f: &FieldView| !f.is_ref || full_refs.iter().any(|(n, _)| *n == f.name);
+    let invalid: Vec<String> = v
+        .fields
+        .iter()
+        .filter(|f| in_payload(f))
+        .flat_map(|f| f.invalid.iter().map(move |i| format!("({}, {i})", py::string(&f.name))))
+        .collect();
+    let required: Vec<String> = quote_list(v.fields.iter().filter(|f| f.required).map(|f| f.name.clone()).collect());
+    let not_null: Vec<String> = quote_list(
+        v.fields
+            .iter()
+            .filter(|f| !f.optional && in_payload(f))
+            .map(|f| f.name.clone())
+            .collect(),
+    );
+    let nullable: Vec<String> = quote_list(
+        v.fields
+            .iter()
+            .filter(|f| f.optional && in_payload(f))
+            .map(|f| f.name.clone())
+            .collect(),
+    );
+    let unique: Vec<String> = quote_list(
+        v.fields
+            .iter()
+            .filter(|f| f.unique && in_payload(f))
+            .map(|f| f.name.clone())
+            .collect(),
+    );
+    let refs: Vec<String> = full_refs
+        .iter()
+        .filter_map(|(n, _)| v.fields.iter().find(|f| f.name == *n))
+        .filter_map(|f| {
+            f.ref_id
+                .as_ref()
+                .map(|id| format!("({}, {})", py::string(&f.name), id.missing_literal()))
+        })
+        .collect();
+    let sort_cases: Vec<String> = domain
+        .api
+        .sort
+        .iter()
+        .filter_map(|s| v.fields.iter().find(|f| f.name == *s))
+        .filter_map(|f| {
+            f.sort_pair.as_ref().map(|(lo, hi)| {
+                format!(
+                    "({}, {lo}, {hi}, {})",
+                    py::string(&f.name),
+                    if f.optional { "True" } else { "False" }
+                )
+            })
+        })
+        .collect();
+    let filter_fields: Vec<&FieldView> = domain
+        .api
+        .filters
+        .iter()
+        .filter_map(|s| v.fields.iter().find(|f| f.name == *s))
+        .collect();
+    let filter_cases: Vec<String> = filter_fields
+        .iter()
+        .filter(|f| !f.is_ref && !f.unique)
+        .filter_map(|f| {
+            f.filter_pair
+                .as_ref()
+                .map(|(a, b)| format!("({}, {a}, {b})", py::string(&f.name)))
+        })
+        .collect();
+    let ref_filters: Vec<String> = quote_list(
+        filter_fields
+            .iter()
+            .filter(|f| f.is_ref && full_refs.iter().any(|(n, _)| *n == f.name))
+            .map(|f| f.name.clone())
+            .collect(),
+    );
+    let invalid_filters: Vec<String> = filter_fields
+        .iter()
+        .flat_map(|f| {
+            f.invalid_filters
+                .iter()
+                .map(move |i| format!("({}, {i})", py::string(&f.name)))
+        })
+        .collect();
+
+    let search_fields: Vec<&String> = v
+        .search
+        .iter()
+        .filter(|s| v.fields.iter().any(|f| f.name == **s && f.searchable_text))
+        .collect();
+    let search_literals: Vec<String> = if can_create && o.list {
+        search_fields.iter().map(|s| py::string(s)).collect()
+    } else {
+        Vec::new()
+    };
+    let mut tables = Vec::new();
+    let flags = [
+        ("INVALID_VALUES", &invalid),
+        ("REQUIRED_FIELDS", &required),
+        ("NOT_NULL_FIELDS", &not_null),
+        ("NULLABLE_FIELDS", &nullable),
+        ("UNIQUE_FIELDS", &unique),
+        ("REF_FIELDS", &refs),
+        ("SORT_CASES", &sort_cases),
+        ("FILTER_CASES", &filter_cases),
+        ("REF_FILTERS", &ref_filters),
+        ("INVALID_FILTERS", &invalid_filters),
+        ("SEARCH_FIELDS", &search_literals),
+    ];
+    for (name, items) in flags {
+        if !items.is_empty() {
+            tables.push(py_list(name, items));
+        }
+    }
+
+    let defaults: Vec<(String, String)> = v
+        .fields
+        .iter()
+        .filter(|f| !f.required)
+        .filter_map(|f| f.default_literal.clone().map(|d| (f.name.clone(), d)))
+        .collect();
+    // Quantizing: "7.5" comes back with exactly `places` decimals.
+    let decimals = v
+        .fields
+        .iter()
+        .filter_map(|f| f.is_decimal.filter(|places| *places >= 1).map(|places| (f, places)))
+        .filter(|(f, _)| domain.field(&f.name).is_some_and(|spec| decimal_fits(spec, 7.5)))
+        .map(|(f, places)| {
+            (
+                f.name.clone(),
+                py::string("7.5"),
+                py::string(&format!("{:.*}", places as usize, 7.5)),
+            )
+        })
+        .collect();
+    let datetimes = v
+        .fields
+        .iter()
+        .filter(|f| f.is_datetime)
+        .map(|f| f.name.clone())
+        .collect::<Vec<_>>();
+    if !datetimes.is_empty() && can_create && o.create {
+        imports.from("datetime", &["UTC", "datetime"]);
+    }
+    let default_sort_case = {
+        let col = &domain.api.default_sort.column;
+        v.fields.iter().find(|f| f.name == *col).and_then(|f| {
+            f.sort_pair.as_ref().map(|(lo, hi)| DefaultSortCase {
+                field: f.name.clone(),
+                low: lo.clone(),
+                high: hi.clone(),
+                descending: domain.api.default_sort.descending,
+            })
+        })
+    };
+    let mut ref_deletes = Vec::new();
+    for f in &v.fields {
+        if let (Some(to), Some(mode)) = (&f.ref_domain, f.on_delete)
+            && full_refs.iter().any(|(n, _)| *n == f.name)
+        {
+            let t = target_of(to, &mut imports);
+            if t.can_delete {
+                ref_deletes.push(RefDeleteCase {
+                    field: f.name.clone(),
+                    target_shouty: t.shouty.clone(),
+                    mode: match mode {
+                        OnDelete::Restrict => "restrict",
+                        OnDelete::Cascade => "cascade",
+                        OnDelete::SetNull => "set_null",
+                    },
+                });
+            }
+        }
+    }
+    for d in &v.dependencies {
+        imports.from(&d.module, &[&d.name]);
+    }
+    if !v.dependencies.is_empty() {
+        imports.from(&format!("{pkg}.main"), &["app"]);
+        imports.from("collections.abc", &["Iterator"]);
+    }
+    let uses_send_json = !invalid.is_empty() && can_create;
+    if uses_send_json {
+        imports.from("tests.support", &["send_json"]);
+    }
+    if can_create && o.list {
+        imports.from("tests.support", &["list_ids"]);
+    }
+    let t = TestData {
+        has_required: !required.is_empty(),
+        has_invalid: !invalid.is_empty(),
+        has_not_null: !not_null.is_empty(),
+        has_nullable: !nullable.is_empty(),
+        has_unique: !unique.is_empty(),
+        has_refs: !refs.is_empty(),
+        has_sort_cases: !sort_cases.is_empty(),
+        has_filter_cases: !filter_cases.is_empty(),
+        has_ref_filters: !ref_filters.is_empty(),
+        has_invalid_filters: !invalid_filters.is_empty(),
+        full_payload,
+        minimal_payload,
+        full_refs,
+        minimal_refs,
+        malformed_ids: py_list("MALFORMED_IDS", &v.id.malformed_literals()),
+        tables,
+        defaults,
+        search_field: search_fields.first().map(|s| (*s).clone()),
+        decimals,
+        datetimes,
+        default_sort_case,
+        ref_deletes,
+        ref_targets,
+        can_create,
+        dependency_overrides: v.dependencies.clone(),
+    };
+    stamp(&super::finish(TestsTemplate {
+        v,
+        imports: imports.render(),
+        t,
+    }))
+}
+
+fn decimal_fits(f: &crate::spec::Field, value: f64) -> bool {
+    match &f.kind {
+        FieldKind::Decimal {
+            bounds,
+            max_digits,
+            decimal_places,
+        } => {
+            max_digits - decimal_places >= 1
+                && bounds.ge.as_ref().is_none_or(|n| value >= n.value)
+                && bounds.gt.as_ref().is_none_or(|n| value > n.value)
+                && bounds.le.as_ref().is_none_or(|n| value <= n.value)
+                && bounds.lt.as_ref().is_none_or(|n| value < n.value)
+        }
+        _ => false,
+    }
 }

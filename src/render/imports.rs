@@ -36,18 +36,29 @@ enum Section {
 /// modules and names in isort's order.
 #[derive(Debug, Clone)]
 pub struct Imports {
-    first_party: String,
+    first_party: Vec<String>,
     straight: BTreeSet<String>,
     from: BTreeMap<String, BTreeSet<String>>,
 }
 
 impl Imports {
+    /// `first_party`: the package, plus other top-level folders of the
+    /// project that isort sees as first party (such as `tests`).
     pub fn new(first_party: &str) -> Self {
         Self {
-            first_party: first_party.to_owned(),
+            first_party: vec![first_party.to_owned(), "tests".to_owned()],
             straight: BTreeSet::new(),
             from: BTreeMap::new(),
         }
+    }
+
+    /// Moves every import of `other` into this block.
+    pub fn merge(&mut self, other: &Imports) -> &mut Self {
+        self.straight.extend(other.straight.iter().cloned());
+        for (m, names) in &other.from {
+            self.from.entry(m.clone()).or_default().extend(names.iter().cloned());
+        }
+        self
     }
 
     /// `import module`
@@ -65,7 +76,7 @@ impl Imports {
 
     fn section(&self, module: &str) -> Section {
         let top = module.split('.').next().unwrap_or(module);
-        if top == self.first_party {
+        if self.first_party.iter().any(|f| f == top) {
             Section::FirstParty
         } else if STDLIB.contains(&top) {
             Section::Stdlib
@@ -74,10 +85,11 @@ impl Imports {
         }
     }
 
-    /// The import block, each statement ending in a newline, sections
-    /// separated by one blank line.
+    /// The import block, sections separated by one blank line, without a
+    /// final newline (templates place the block).
     pub fn render(&self) -> String {
-        let mut sections: BTreeMap<Section, (Vec<&String>, Vec<(&String, &BTreeSet<String>)>)> = BTreeMap::new();
+        type FromImports<'a> = Vec<(&'a String, &'a BTreeSet<String>)>;
+        let mut sections: BTreeMap<Section, (Vec<&String>, FromImports<'_>)> = BTreeMap::new();
         for m in &self.straight {
             sections.entry(self.section(m)).or_default().0.push(m);
         }
@@ -110,7 +122,7 @@ impl Imports {
             }
             blocks.push(block);
         }
-        blocks.join("\n")
+        blocks.join("\n").trim_end().to_owned()
     }
 }
 
@@ -152,7 +164,7 @@ mod tests {
             i.render(),
             "import uuid\nfrom datetime import date, datetime\nfrom typing import Literal, Self\n\n\
              from sqlmodel import Field, SQLModel\n\n\
-             from backend.db.types import UtcDateTime, enum_type\nfrom backend.utils import utc_now\n"
+             from backend.db.types import UtcDateTime, enum_type\nfrom backend.utils import utc_now"
         );
     }
 
@@ -165,7 +177,7 @@ mod tests {
         );
         assert_eq!(
             i.render(),
-            "from backend.dtos.shared import (\n    FiniteJson,\n    NoNul,\n    NotNull,\n    NulFreeStr,\n    PageDto,\n    UtcDatetime,\n)\n"
+            "from backend.dtos.shared import (\n    FiniteJson,\n    NoNul,\n    NotNull,\n    NulFreeStr,\n    PageDto,\n    UtcDatetime,\n)"
         );
     }
 }

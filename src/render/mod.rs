@@ -2,8 +2,11 @@
 //! in Rust (`names`, `spec`) before rendering, never in template filters.
 
 pub mod domain;
+pub mod fields;
 pub mod imports;
 pub mod project;
+pub mod py;
+pub mod support;
 
 /// Renders a template as a file: askama drops the template's final newline,
 /// and every generated file ends with exactly one.
@@ -13,4 +16,40 @@ pub fn finish(template: impl askama::Template) -> String {
         .expect("templates render from values computed in Rust");
     text.push('\n');
     text
+}
+
+/// Declares one askama struct per fixed template (they only need the
+/// package and project names) and a function rendering them all as
+/// `(path below templates/<dir>/, text)`.
+macro_rules! fixed_templates {
+    ($render_all:ident, $prefix:literal, { $($ty:ident => $path:literal),* $(,)? }) => {
+        $(
+            #[derive(askama::Template)]
+            #[template(path = $path, escape = "none")]
+            #[allow(dead_code, reason = "not every template uses every value")]
+            struct $ty<'a> {
+                package: &'a str,
+                project: &'a str,
+            }
+        )*
+
+        fn $render_all(package: &str, project: &str) -> Vec<(&'static str, String)> {
+            vec![$((
+                $path.strip_prefix($prefix).expect("template paths share the prefix"),
+                $crate::render::finish($ty { package, project }),
+            )),*]
+        }
+    };
+}
+pub(crate) use fixed_templates;
+
+/// `package/x.py` → `<package>/x.py`; `package/main.py` → the configured main.
+pub fn output_path(config: &crate::config::ProjectConfig, template_path: &str) -> String {
+    if template_path == "package/main.py" {
+        config.main.clone()
+    } else if let Some(rest) = template_path.strip_prefix("package/") {
+        format!("{}/{rest}", config.package)
+    } else {
+        template_path.to_owned()
+    }
 }

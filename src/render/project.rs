@@ -1,42 +1,10 @@
 //! The files `scaffold init` writes: a backend that runs at once.
 
-use askama::Template;
-
+use super::fixed_templates;
 use crate::config::ProjectConfig;
 use crate::plan::Plan;
 
-/// Values the project templates use.
-#[derive(Debug, Clone)]
-pub struct ProjectContext {
-    /// Python package (import root).
-    pub package: String,
-    /// Distribution name for pyproject.toml and the README title.
-    pub project: String,
-}
-
-macro_rules! project_templates {
-    ($($ty:ident => $path:literal),* $(,)?) => {
-        $(
-            #[derive(Template)]
-            #[template(path = $path, escape = "none")]
-            #[allow(dead_code, reason = "not every template uses every value")]
-            struct $ty<'a> {
-                package: &'a str,
-                project: &'a str,
-            }
-        )*
-
-        /// (template path below `templates/project/`, rendered text) for every file.
-        fn render_all(ctx: &ProjectContext) -> Vec<(&'static str, String)> {
-            vec![$((
-                $path.trim_start_matches("project/"),
-                super::finish($ty { package: &ctx.package, project: &ctx.project }),
-            )),*]
-        }
-    };
-}
-
-project_templates! {
+fixed_templates!(render_all, "project/", {
     Pyproject => "project/pyproject.toml",
     Readme => "project/README.md",
     Gitignore => "project/.gitignore",
@@ -51,40 +19,28 @@ project_templates! {
     Config => "project/package/core/config.py",
     DbInit => "project/package/db/__init__.py",
     Orm => "project/package/db/orm.py",
-    DbTypes => "project/package/db/types.py",
-    Error => "project/package/error/__init__.py",
     MiddlewareInit => "project/package/middleware/__init__.py",
-    ErrorHandler => "project/package/middleware/error_handler.py",
     DomainInit => "project/package/domain/__init__.py",
     SharedInit => "project/package/domain/shared/__init__.py",
-    BaseRepository => "project/package/domain/shared/base_repository.py",
     DtosInit => "project/package/dtos/__init__.py",
     ApiInit => "project/package/api/__init__.py",
     ApiV1Init => "project/package/api/v1/__init__.py",
     RoutersInit => "project/package/api/v1/routers/__init__.py",
-    UtilsInit => "project/package/utils/__init__.py",
     TestsInit => "project/tests/__init__.py",
     Conftest => "project/tests/conftest.py",
     TestHealth => "project/tests/test_health.py",
-}
+});
 
 /// The plan of `scaffold init`: every file is written only if missing.
 pub fn plan(config: &ProjectConfig, project: &str) -> Plan {
-    let ctx = ProjectContext {
-        package: config.package.clone(),
-        project: project.to_owned(),
-    };
     let mut plan = Plan::default();
     plan.once("scaffold.toml", config.to_toml());
-    for (path, content) in render_all(&ctx) {
-        let out = if path == "package/main.py" {
-            config.main.clone()
-        } else if let Some(rest) = path.strip_prefix("package/") {
-            format!("{}/{rest}", config.package)
-        } else {
-            path.to_owned()
-        };
-        plan.once(out, content);
+    for (path, content) in render_all(&config.package, project) {
+        plan.once(super::output_path(config, path), content);
+    }
+    // Support files too, but only where missing: `init` never overwrites.
+    for (path, content) in super::support::files(config) {
+        plan.once(path, content);
     }
     plan.once(format!("{}/.gitkeep", config.specs), "");
     plan.once("migrations/versions/.gitkeep", "");

@@ -1,3 +1,4 @@
+{% include "support/header.py" %}
 """Column types shared by the table models.
 
 Alembic renders these by their full path (``{{ package }}.db.types.UtcDateTime``),

@@ -1,3 +1,4 @@
+{% include "support/header.py" %}
 """Small helpers shared by models and services."""
 
 import uuid

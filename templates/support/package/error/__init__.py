@@ -1,3 +1,4 @@
+{% include "support/header.py" %}
 """Domain errors and the one error body every failing request returns.
 
 Services raise these; ``{{ package }}.middleware.error_handler`` turns them into

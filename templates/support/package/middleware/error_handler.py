@@ -1,3 +1,4 @@
+{% include "support/header.py" %}
 """Turn every error into ``{"error": {"code", "message", "details"}}``.
 
 Covers domain errors (``AppError``), FastAPI's request validation errors,

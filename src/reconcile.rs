@@ -1,0 +1,183 @@
+//! Pure: what to do with one planned file given what is on disk.
+//!
+//! `generate` writes the decisions, `check` reports them; both come from
+//! here, so the two can never disagree.
+
+use crate::plan::{Planned, Policy};
+use crate::sections::{self, MarkerError};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// The file is missing.
+    Create(String),
+    /// The spec or scaffold's templates changed; custom sections are kept.
+    Update(String),
+    Unchanged,
+    /// A file written once (`init`) is there: it belongs to the team.
+    Exist,
+    /// Writing would lose someone's work. `proposed` is what `--force` writes.
+    Conflict {
+        reason: Conflict,
+        proposed: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Conflict {
+    /// The generated parts no longer match the file's fingerprint.
+    HandEdited,
+    /// The file has no scaffold header: someone else's file is at this path.
+    NotGenerated,
+    /// Custom-section markers are unbalanced, renamed or duplicated.
+    Markers(MarkerError),
+    /// A custom section with code in it has no place in the new rendering.
+    SectionDropped(String),
+}
+
+impl Conflict {
+    pub fn describe(&self) -> String {
+        match self {
+            Self::HandEdited => "its generated part was edited by hand".to_owned(),
+            Self::NotGenerated => "it was not written by scaffold (no fingerprint header)".to_owned(),
+            Self::Markers(e) => format!("line {}: {}", e.line, e.message),
+            Self::SectionDropped(name) => {
+                format!("custom section '{name}' holds code but the new rendering has no such section")
+            }
+        }
+    }
+}
+
+pub fn decide(planned: &Planned, existing: Option<&str>) -> Decision {
+    let Some(old) = existing else {
+        return Decision::Create(planned.content.clone());
+    };
+    match planned.policy {
+        Policy::Once => Decision::Exist,
+        Policy::Whole => {
+            if old == planned.content {
+                Decision::Unchanged
+            } else {
+                Decision::Update(planned.content.clone())
+            }
+        }
+        Policy::Generated => decide_generated(&planned.content, old),
+    }
+}
+
+fn decide_generated(fresh: &str, old: &str) -> Decision {
+    let old_sections = match sections::parse_sections(old) {
+        Ok(s) => s,
+        Err(e) => {
+            return Decision::Conflict {
+                reason: Conflict::Markers(e),
+                proposed: fresh.to_owned(),
+            };
+        }
+    };
+    let merged = sections::carry_over(fresh, &old_sections);
+    if merged == old {
+        return Decision::Unchanged;
+    }
+    if sections::recorded_fingerprint(old).is_none() {
+        return Decision::Conflict {
+            reason: Conflict::NotGenerated,
+            proposed: merged,
+        };
+    }
+    if !sections::is_untouched(old) {
+        return Decision::Conflict {
+            reason: Conflict::HandEdited,
+            proposed: merged,
+        };
+    }
+    let fresh_names: Vec<String> = sections::parse_sections(fresh)
+        .expect("templates have well-formed sections")
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
+    if let Some(lost) = old_sections
+        .iter()
+        .find(|s| !s.body.trim().is_empty() && !fresh_names.contains(&s.name))
+    {
+        return Decision::Conflict {
+            reason: Conflict::SectionDropped(lost.name.clone()),
+            proposed: merged,
+        };
+    }
+    Decision::Update(merged)
+}
+
+/// Whether two texts differ only in whitespace (a formatter's doing).
+pub fn same_but_whitespace(a: &str, b: &str) -> bool {
+    let squash = |s: &str| s.split_whitespace().collect::<String>();
+    squash(a) == squash(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sections::stamp;
+
+    fn generated(text: &str) -> Planned {
+        Planned {
+            content: stamp(text),
+            policy: Policy::Generated,
+        }
+    }
+
+    const V1: &str = "# scaffold: fingerprint \nx = 1\n# scaffold: begin custom code\n# scaffold: end custom code\n";
+
+    #[test]
+    fn keeps_sections_across_spec_changes() {
+        let old = stamp(V1).replace("# scaffold: end", "mine = 2\n# scaffold: end");
+        let v2 = generated(&V1.replace("x = 1", "x = 1\ny = 3"));
+        let Decision::Update(new) = decide(&v2, Some(&old)) else {
+            panic!()
+        };
+        assert!(new.contains("y = 3") && new.contains("mine = 2\n"));
+        assert_eq!(decide(&v2, Some(&new)), Decision::Unchanged);
+    }
+
+    #[test]
+    fn hand_edits_and_foreign_files_are_conflicts() {
+        let plan = generated(V1);
+        let edited = stamp(V1).replace("x = 1", "x = 5");
+        assert!(matches!(
+            decide(&plan, Some(&edited)),
+            Decision::Conflict {
+                reason: Conflict::HandEdited,
+                ..
+            }
+        ));
+        assert!(matches!(
+            decide(&plan, Some("x = 1\n")),
+            Decision::Conflict {
+                reason: Conflict::NotGenerated,
+                ..
+            }
+        ));
+        let broken = stamp(V1).replace("# scaffold: end custom code\n", "");
+        assert!(matches!(
+            decide(&plan, Some(&broken)),
+            Decision::Conflict {
+                reason: Conflict::Markers(_),
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn whole_and_once_files() {
+        let whole = Planned {
+            content: "a\n".into(),
+            policy: Policy::Whole,
+        };
+        assert_eq!(decide(&whole, Some("a\n")), Decision::Unchanged);
+        assert_eq!(decide(&whole, Some("b\n")), Decision::Update("a\n".into()));
+        let once = Planned {
+            content: "a\n".into(),
+            policy: Policy::Once,
+        };
+        assert_eq!(decide(&once, Some("mine")), Decision::Exist);
+    }
+}

@@ -1,0 +1,884 @@
+//! Per-field code: one uniform pattern per field type for the model, the
+//! three DTOs, list filters, and the values the generated tests use.
+
+use super::imports::Imports;
+use super::py;
+use crate::names::enum_class;
+use crate::spec::{Bounds, DefaultValue, Domain, Domains, Field, FieldKind, IdKind, Number};
+
+pub const INT32: (i64, i64) = (i32::MIN as i64, i32::MAX as i64);
+pub const INT64: (i64, i64) = (i64::MIN, i64::MAX);
+pub const MAX_LINE: usize = 79;
+
+/// `name: annotation = Field(kwargs...)`, rendered by the templates.
+#[derive(Debug, Clone, Default)]
+pub struct Decl {
+    pub name: String,
+    pub annotation: String,
+    pub kwargs: Vec<String>,
+}
+
+/// An enum class generated for an `enum` field.
+#[derive(Debug, Clone)]
+pub struct EnumView {
+    pub class: String,
+    pub doc: String,
+    /// (MEMBER, value)
+    pub members: Vec<(String, String)>,
+}
+
+/// The Python type and constraints of an id (own or referenced).
+#[derive(Debug, Clone)]
+pub struct IdType {
+    pub kind: IdKind,
+    /// Annotation of the value (`str`, `int`, `uuid.UUID`).
+    pub python: &'static str,
+    /// Annotation of a validated parameter (`StrId`, `IntId`, `uuid.UUID`).
+    pub param: &'static str,
+}
+
+impl IdType {
+    pub fn of(kind: IdKind) -> Self {
+        match kind {
+            IdKind::Str => Self {
+                kind,
+                python: "str",
+                param: "StrId",
+            },
+            IdKind::Uuid => Self {
+                kind,
+                python: "uuid.UUID",
+                param: "uuid.UUID",
+            },
+            IdKind::Int => Self {
+                kind,
+                python: "int",
+                param: "IntId",
+            },
+        }
+    }
+
+    pub fn add_python_import(&self, imports: &mut Imports) {
+        if self.kind == IdKind::Uuid {
+            imports.module("uuid");
+        }
+    }
+
+    pub fn add_param_import(&self, imports: &mut Imports, package: &str) {
+        match self.kind {
+            IdKind::Str => imports.from(&format!("{package}.dtos.shared"), &["StrId"]),
+            IdKind::Int => imports.from(&format!("{package}.dtos.shared"), &["IntId"]),
+            IdKind::Uuid => imports.module("uuid"),
+        };
+    }
+
+    /// An id that names no row.
+    pub fn missing_literal(&self) -> &'static str {
+        match self.kind {
+            IdKind::Str | IdKind::Uuid => "\"00000000-0000-4000-8000-000000000000\"",
+            IdKind::Int => "2147483647",
+        }
+    }
+
+    /// Path or body values that are not an id at all.
+    pub fn malformed_literals(&self) -> Vec<String> {
+        match self.kind {
+            IdKind::Str => vec!["\"x\" * 37".into(), "\"a%00b\"".into()],
+            IdKind::Uuid => vec!["\"not-a-uuid\"".into(), "\"1234\"".into()],
+            IdKind::Int => ["\"abc\"", "\"0\"", "\"-1\"", "\"2147483648\"", "\"1.5\""]
+                .map(String::from)
+                .to_vec(),
+        }
+    }
+
+    /// Body values of a ref field that fail validation.
+    pub fn invalid_body_literals(&self) -> Vec<String> {
+        match self.kind {
+            IdKind::Str => vec!["\"x\" * 37".into(), "\"a\\x00b\"".into()],
+            IdKind::Uuid => vec!["\"not-a-uuid\"".into()],
+            IdKind::Int => vec!["0".into(), "2**31".into(), "\"abc\"".into()],
+        }
+    }
+}
+
+/// Everything generated for one field.
+#[derive(Debug, Clone)]
+pub struct FieldView {
+    pub name: String,
+    pub optional: bool,
+    pub model: Decl,
+    pub request: Decl,
+    pub update: Decl,
+    pub response: Decl,
+    pub enum_view: Option<EnumView>,
+    pub is_ref: bool,
+    /// Referenced domain (refs only).
+    pub ref_domain: Option<String>,
+    pub ref_id: Option<IdType>,
+    pub on_delete: Option<crate::spec::OnDelete>,
+    /// Valid test value (a Python expression) for the full payload.
+    pub example: Option<String>,
+    /// Whether the field is required on create (no default, not optional).
+    pub required: bool,
+    /// The value a row gets when the field is left out (Python literal).
+    pub default_literal: Option<String>,
+    pub invalid: Vec<String>,
+    /// (low, high) for sort tests, when the order is the same on every database.
+    pub sort_pair: Option<(String, String)>,
+    /// Two distinct valid values for filter tests.
+    pub filter_pair: Option<(String, String)>,
+    pub invalid_filters: Vec<String>,
+    pub is_decimal: Option<u32>,
+    pub is_datetime: bool,
+    pub unique: bool,
+    /// A plain-text field that can hold search test values.
+    pub searchable_text: bool,
+}
+
+fn number_bounds(b: &Bounds, (lo, hi): (i64, i64), int_consts: Option<(&str, &str)>) -> Vec<String> {
+    let mut kw = Vec::new();
+    match (&b.ge, &b.gt) {
+        (Some(n), _) => kw.push(format!("ge={}", n.text)),
+        (None, Some(n)) => kw.push(format!("gt={}", n.text)),
+        (None, None) => {
+            if let Some((min, _)) = int_consts {
+                kw.push(format!("ge={min}"));
+            }
+        }
+    }
+    match (&b.le, &b.lt) {
+        (Some(n), _) => kw.push(format!("le={}", n.text)),
+        (None, Some(n)) => kw.push(format!("lt={}", n.text)),
+        (None, None) => {
+            if let Some((_, max)) = int_consts {
+                kw.push(format!("le={max}"));
+            }
+        }
+    }
+    let _ = (lo, hi);
+    kw
+}
+
+/// The integer range a field accepts.
+fn int_range(b: &Bounds, (lo, hi): (i64, i64)) -> (i128, i128) {
+    let lo =
+        b.ge.as_ref()
+            .map(|n| n.value as i128)
+            .or(b.gt.as_ref().map(|n| n.value as i128 + 1))
+            .unwrap_or(lo as i128);
+    let hi =
+        b.le.as_ref()
+            .map(|n| n.value as i128)
+            .or(b.lt.as_ref().map(|n| n.value as i128 - 1))
+            .unwrap_or(hi as i128);
+    (lo, hi)
+}
+
+fn py_int(v: i128) -> String {
+    match v {
+        v if v == i64::MAX as i128 + 1 => "2**63".to_owned(),
+        v if v == i64::MIN as i128 - 1 => "-(2**63) - 1".to_owned(),
+        v => v.to_string(),
+    }
+}
+
+/// Float range as (low, high, low inclusive, high inclusive).
+fn float_range(b: &Bounds) -> (Option<f64>, Option<f64>) {
+    let lo = b.ge.as_ref().or(b.gt.as_ref()).map(|n| n.value);
+    let hi = b.le.as_ref().or(b.lt.as_ref()).map(|n| n.value);
+    (lo, hi)
+}
+
+fn in_bounds(b: &Bounds, v: f64) -> bool {
+    b.ge.as_ref().is_none_or(|n: &Number| v >= n.value)
+        && b.gt.as_ref().is_none_or(|n| v > n.value)
+        && b.le.as_ref().is_none_or(|n| v <= n.value)
+        && b.lt.as_ref().is_none_or(|n| v < n.value)
+}
+
+/// Two valid floats low < high (and a pick), within the bounds.
+fn float_values(b: &Bounds) -> (f64, f64) {
+    let (lo, hi) = float_range(b);
+    let (a, c) = match (lo, hi) {
+        (Some(l), Some(h)) => (l + (h - l) * 0.25, l + (h - l) * 0.75),
+        (Some(l), None) => (l + 1.0, l + 2.0),
+        (None, Some(h)) => (h - 2.0, h - 1.0),
+        (None, None) => (1.5, 2.5),
+    };
+    debug_assert!(in_bounds(b, a) && in_bounds(b, c));
+    (a, c)
+}
+
+fn fmt_float(v: f64) -> String {
+    let s = format!("{v:?}");
+    if s.contains('.') || s.contains('e') {
+        s
+    } else {
+        format!("{s}.0")
+    }
+}
+
+/// Decimal text with exactly `places` decimals.
+fn fmt_decimal(v: f64, places: u32) -> String {
+    format!("{v:.*}", places as usize)
+}
+
+/// A text of `base` fitted into [min, max] characters.
+fn fit_text(base: &str, min: Option<u32>, max: Option<u32>) -> String {
+    let mut s = base.to_owned();
+    let min = min.unwrap_or(0) as usize;
+    if s.chars().count() < min {
+        s.push_str(&"x".repeat(min - s.chars().count()));
+    }
+    if let Some(max) = max {
+        s = s.chars().take(max as usize).collect();
+    }
+    s
+}
+
+fn default_literal(f: &Field, enum_view: Option<&EnumView>) -> Option<String> {
+    Some(match f.default.as_ref()? {
+        DefaultValue::Str(s) => match enum_view {
+            Some(e) => format!("{}.{}", e.class, s.to_uppercase()),
+            None => py::string(s),
+        },
+        DefaultValue::Int(n) => n.to_string(),
+        DefaultValue::Number(n) => match f.kind {
+            FieldKind::Decimal { decimal_places, .. } => {
+                format!("Decimal({})", py::string(&fmt_decimal(n.value, decimal_places)))
+            }
+            _ => n.text.clone(),
+        },
+        DefaultValue::Bool(b) => if *b { "True" } else { "False" }.to_owned(),
+    })
+}
+
+/// The JSON value a response holds for a default (tests compare against it).
+fn default_json(f: &Field) -> Option<String> {
+    Some(match f.default.as_ref()? {
+        DefaultValue::Str(s) => py::string(s),
+        DefaultValue::Int(n) => n.to_string(),
+        DefaultValue::Number(n) => match f.kind {
+            FieldKind::Decimal { decimal_places, .. } => py::string(&fmt_decimal(n.value, decimal_places)),
+            _ => fmt_float(n.value),
+        },
+        DefaultValue::Bool(b) => if *b { "True" } else { "False" }.to_owned(),
+    })
+}
+
+pub struct FieldImports<'a> {
+    pub model: &'a mut Imports,
+    /// What the request and update DTOs need.
+    pub dtos: &'a mut Imports,
+    /// What the response DTO needs.
+    pub response: &'a mut Imports,
+    pub package: &'a str,
+}
+
+pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImports<'_>) -> FieldView {
+    let pkg = imp.package.to_owned();
+    let shared = format!("{pkg}.dtos.shared");
+    let types = format!("{pkg}.db.types");
+    let description = py::string(&py::doc(
+        f.description.as_deref().unwrap_or(&capitalize(&py::words(&f.name))),
+    ));
+    let opt = |t: &str| {
+        if f.optional {
+            format!("{t} | None")
+        } else {
+            t.to_owned()
+        }
+    };
+
+    let mut model_kw: Vec<String> = Vec::new();
+    let mut req_kw: Vec<String> = Vec::new();
+    let mut enum_view = None;
+    let mut ref_domain = None;
+    let mut ref_id = None;
+    let mut on_delete = None;
+    let mut invalid: Vec<String> = Vec::new();
+    let mut invalid_filters: Vec<String> = Vec::new();
+    let mut sort_pair = None;
+    let mut filter_pair = None;
+    let mut is_decimal = None;
+    let mut is_datetime = false;
+    let mut searchable_text = false;
+    let name = &f.name;
+
+    // (model type, request type, response type, example)
+    let (model_t, req_t, resp_t, example): (String, String, String, Option<String>) = match &f.kind {
+        FieldKind::Str {
+            min_length,
+            max_length,
+            pattern,
+        } => {
+            model_kw.push(format!("max_length={max_length}"));
+            if let Some(m) = min_length {
+                req_kw.push(format!("min_length={m}"));
+            }
+            req_kw.push(format!("max_length={max_length}"));
+            let req_t = if let Some(p) = pattern {
+                req_kw.push(format!("pattern={}", py::string(p)));
+                let ex = f.example.clone().unwrap_or_default();
+                req_kw.push(format!("examples=[{}]", py::string(&ex)));
+                imp.dtos.from(&shared, &["NoNul"]);
+                format!("NoNul[{}]", opt("str"))
+            } else {
+                imp.dtos.from(&shared, &["NulFreeStr"]);
+                opt("NulFreeStr")
+            };
+            let example = match (pattern, &f.example) {
+                (Some(p), Some(ex)) if f.unique => Some(format!("unique_like({}, {})", py::string(ex), py::string(p))),
+                (Some(_), Some(ex)) => Some(py::string(ex)),
+                _ if f.unique => Some(format!(
+                    "unique_text({}, {}, {max_length})",
+                    py::string(name),
+                    min_length.unwrap_or(0)
+                )),
+                _ => Some(py::string(&fit_text(
+                    &format!("Sample {}", py::words(name)),
+                    *min_length,
+                    Some(*max_length),
+                ))),
+            };
+            if min_length.is_some_and(|m| m >= 1) {
+                invalid.push("\"\"".into());
+            }
+            invalid.push(format!("\"x\" * {}", max_length + 1));
+            invalid.push("\"a\\x00b\"".into());
+            invalid.push("12".into());
+            if pattern.is_none() {
+                let len = (min_length.unwrap_or(1).max(1)) as usize;
+                if len <= *max_length as usize {
+                    sort_pair = Some((py::string(&"a".repeat(len)), py::string(&"b".repeat(len))));
+                    filter_pair = sort_pair.clone();
+                }
+                searchable_text = *max_length >= 22 && min_length.is_none_or(|m| m <= 7);
+            }
+            invalid_filters.push("\"a\\x00b\"".into());
+            invalid_filters.push(format!("\"x\" * {}", max_length + 1));
+            ("str".into(), req_t, "str".into(), example)
+        }
+        FieldKind::Text { min_length, max_length } => {
+            imp.model.from("sqlalchemy", &["Text"]);
+            model_kw.push("sa_type=Text".into());
+            if let Some(m) = min_length {
+                req_kw.push(format!("min_length={m}"));
+            }
+            if let Some(m) = max_length {
+                req_kw.push(format!("max_length={m}"));
+            }
+            imp.dtos.from(&shared, &["NulFreeStr"]);
+            if min_length.is_some_and(|m| m >= 1) {
+                invalid.push("\"\"".into());
+            }
+            if let Some(m) = max_length {
+                invalid.push(format!("\"x\" * {}", m + 1));
+            }
+            invalid.push("\"a\\x00b\"".into());
+            invalid.push("12".into());
+            let len = (min_length.unwrap_or(1).max(1)) as usize;
+            if max_length.is_none_or(|m| len <= m as usize) {
+                sort_pair = Some((py::string(&"a".repeat(len)), py::string(&"b".repeat(len))));
+            }
+            searchable_text = max_length.is_none_or(|m| m >= 22) && min_length.is_none_or(|m| m <= 7);
+            let example = py::string(&fit_text(
+                &format!("Sample {}", py::words(name)),
+                *min_length,
+                *max_length,
+            ));
+            ("str".into(), opt("NulFreeStr"), "str".into(), Some(example))
+        }
+        FieldKind::Email { max_length } => {
+            model_kw.push(format!("max_length={max_length}"));
+            req_kw.push(format!("max_length={max_length}"));
+            imp.dtos.from("pydantic", &["EmailStr"]);
+            invalid.push("\"not-an-email\"".into());
+            invalid.push("\"a\\x00b@example.com\"".into());
+            sort_pair = Some(("\"a@example.com\"".into(), "\"b@example.com\"".into()));
+            filter_pair = sort_pair.clone();
+            invalid_filters.push("\"a\\x00b\"".into());
+            invalid_filters.push(format!("\"x\" * {}", max_length + 1));
+            (
+                "str".into(),
+                opt("EmailStr"),
+                "str".into(),
+                Some(format!("unique_email({})", py::string(name))),
+            )
+        }
+        FieldKind::Int(b) | FieldKind::BigInt(b) => {
+            let big = matches!(f.kind, FieldKind::BigInt(_));
+            let (range, consts) = if big {
+                (INT64, ("INT64_MIN", "INT64_MAX"))
+            } else {
+                (INT32, ("INT32_MIN", "INT32_MAX"))
+            };
+            if big {
+                imp.model.from("sqlalchemy", &["BigInteger"]);
+                model_kw.push("sa_type=BigInteger".into());
+            }
+            let kws = number_bounds(b, range, Some(consts));
+            for k in &kws {
+                if k.contains("INT") {
+                    let c = k.split('=').nth(1).unwrap_or_default().to_owned();
+                    imp.dtos.from(&shared, &[&c]);
+                }
+            }
+            req_kw.extend(kws);
+            let (lo, hi) = int_range(b, range);
+            let v1 = if lo <= 1 && 1 <= hi { 1 } else { lo };
+            let v2 = if v1 < hi { v1 + 1 } else { v1 };
+            invalid.push(py_int(lo - 1));
+            invalid.push(py_int(hi + 1));
+            invalid.push("1.5".into());
+            invalid.push("\"abc\"".into());
+            if v1 < v2 {
+                sort_pair = Some((v1.to_string(), v2.to_string()));
+                filter_pair = sort_pair.clone();
+            }
+            invalid_filters.push(py_int(lo - 1));
+            invalid_filters.push(py_int(hi + 1));
+            invalid_filters.push("\"abc\"".into());
+            let example = if f.unique {
+                format!("unique_int({}, {})", py_int(lo), py_int(hi))
+            } else {
+                v2.to_string()
+            };
+            ("int".into(), opt("int"), "int".into(), Some(example))
+        }
+        FieldKind::Float(b) => {
+            req_kw.extend(number_bounds(b, INT64, None));
+            req_kw.push("allow_inf_nan=False".into());
+            let (v1, v2) = float_values(b);
+            let (lo, hi) = float_range(b);
+            if let Some(lo) = lo {
+                invalid.push(fmt_float(lo - 0.5));
+            }
+            if let Some(hi) = hi {
+                invalid.push(fmt_float(hi + 0.5));
+            }
+            invalid.push("float(\"nan\")".into());
+            invalid.push("float(\"inf\")".into());
+            invalid.push("\"abc\"".into());
+            sort_pair = Some((fmt_float(v1), fmt_float(v2)));
+            ("float".into(), opt("float"), "float".into(), Some(fmt_float(v2)))
+        }
+        FieldKind::Decimal {
+            max_digits,
+            decimal_places,
+            bounds,
+        } => {
+            imp.model.from("decimal", &["Decimal"]);
+            imp.dtos.from("decimal", &["Decimal"]);
+            imp.response.from("decimal", &["Decimal"]);
+            imp.dtos.from("typing", &["Annotated"]);
+            imp.dtos.from(&shared, &["Quantize"]);
+            model_kw.push(format!("max_digits={max_digits}"));
+            model_kw.push(format!("decimal_places={decimal_places}"));
+            req_kw.push(format!("max_digits={max_digits}"));
+            req_kw.push(format!("decimal_places={decimal_places}"));
+            req_kw.extend(number_bounds(bounds, INT64, None));
+            let int_digits = max_digits - decimal_places;
+            let limit = if int_digits == 0 {
+                0.9
+            } else {
+                10f64.powi(int_digits.min(15) as i32) - 1.0
+            };
+            let mut b = bounds.clone();
+            if b.ge.is_none() && b.gt.is_none() {
+                b.ge = Some(Number {
+                    text: String::new(),
+                    value: -limit,
+                });
+            }
+            if b.le.is_none() && b.lt.is_none() {
+                b.le = Some(Number {
+                    text: String::new(),
+                    value: limit,
+                });
+            }
+            let (v1, v2) = float_values(&b);
+            let step = 10f64.powi(-(*decimal_places as i32));
+            let (v1, v2) = ((v1 / step).round() * step, (v2 / step).round() * step);
+            is_decimal = Some(*decimal_places);
+            invalid.push(py::string(&format!("1.{}", "1".repeat(*decimal_places as usize + 1))));
+            invalid.push(py::string(&"9".repeat(int_digits as usize + 1)));
+            invalid.push("\"NaN\"".into());
+            invalid.push("float(\"inf\")".into());
+            if let Some(lo) = bounds.ge.as_ref().or(bounds.gt.as_ref()) {
+                invalid.push(py::string(&fmt_decimal(lo.value - 1.0, *decimal_places)));
+            }
+            if v1 < v2 && in_bounds(bounds, v1) && in_bounds(bounds, v2) {
+                sort_pair = Some((
+                    py::string(&fmt_decimal(v1, *decimal_places)),
+                    py::string(&fmt_decimal(v2, *decimal_places)),
+                ));
+            }
+            let req_t = format!("Annotated[{}, Quantize({decimal_places})]", opt("Decimal"));
+            (
+                "Decimal".into(),
+                req_t,
+                "Decimal".into(),
+                Some(py::string(&fmt_decimal(v2, *decimal_places))),
+            )
+        }
+        FieldKind::Bool => {
+            invalid.push("\"maybe\"".into());
+            invalid_filters.push("\"maybe\"".into());
+            sort_pair = Some(("False".into(), "True".into()));
+            filter_pair = Some(("True".into(), "False".into()));
+            let example = match f.default {
+                Some(DefaultValue::Bool(true)) => "False",
+                _ => "True",
+            };
+            ("bool".into(), opt("bool"), "bool".into(), Some(example.into()))
+        }
+        FieldKind::Date => {
+            imp.model.from("datetime", &["date"]);
+            imp.dtos.from("datetime", &["date"]);
+            imp.response.from("datetime", &["date"]);
+            invalid.push("\"2001-02-30\"".into());
+            invalid.push("\"yesterday\"".into());
+            invalid_filters.push("\"2001-02-30\"".into());
+            sort_pair = Some(("\"1950-01-01\"".into(), "\"1960-01-01\"".into()));
+            filter_pair = sort_pair.clone();
+            ("date".into(), opt("date"), "date".into(), Some("\"2001-02-03\"".into()))
+        }
+        FieldKind::Datetime => {
+            imp.model.from("datetime", &["datetime"]);
+            imp.model.from(&types, &["UtcDateTime"]);
+            imp.response.from("datetime", &["datetime"]);
+            imp.dtos.from(&shared, &["UtcDatetime"]);
+            model_kw.push("sa_type=UtcDateTime".into());
+            is_datetime = true;
+            for v in [
+                "\"2001-02-03T04:05:06\"",
+                "\"0001-01-01T00:00:00+01:00\"",
+                "\"9999-12-31T23:59:59-01:00\"",
+                "\"yesterday\"",
+            ] {
+                invalid.push(v.into());
+            }
+            invalid_filters.push("\"2001-02-03T04:05:06\"".into());
+            invalid_filters.push("\"yesterday\"".into());
+            sort_pair = Some(("\"1950-01-01T00:00:00Z\"".into(), "\"1960-01-01T00:00:00Z\"".into()));
+            filter_pair = sort_pair.clone();
+            (
+                "datetime".into(),
+                opt("UtcDatetime"),
+                "datetime".into(),
+                Some("\"2001-02-03T04:05:06Z\"".into()),
+            )
+        }
+        FieldKind::Uuid => {
+            imp.model.module("uuid");
+            imp.dtos.module("uuid");
+            imp.response.module("uuid");
+            invalid.push("\"not-a-uuid\"".into());
+            invalid_filters.push("\"not-a-uuid\"".into());
+            sort_pair = Some((
+                "\"00000000-0000-4000-8000-000000000001\"".into(),
+                "\"00000000-0000-4000-8000-000000000002\"".into(),
+            ));
+            filter_pair = sort_pair.clone();
+            (
+                "uuid.UUID".into(),
+                opt("uuid.UUID"),
+                "uuid.UUID".into(),
+                Some("str(uuid.uuid4())".into()),
+            )
+        }
+        FieldKind::Json => {
+            imp.model.from("pydantic", &["JsonValue"]);
+            imp.model.from("sqlalchemy", &["JSON"]);
+            imp.response.from("pydantic", &["JsonValue"]);
+            imp.dtos.from(&shared, &["FiniteJson"]);
+            model_kw.push("sa_type=JSON".into());
+            for v in [
+                "{\"a\": float(\"nan\")}",
+                "[float(\"inf\")]",
+                "{\"a\": \"x\\x00\"}",
+                "{\"a\\x00\": 1}",
+            ] {
+                invalid.push(v.into());
+            }
+            (
+                "JsonValue".into(),
+                opt("FiniteJson"),
+                "JsonValue".into(),
+                Some("{\"tags\": [\"a\", \"b\"], \"size\": 1.5, \"on\": True}".into()),
+            )
+        }
+        FieldKind::Enum { values } => {
+            let class = enum_class(&domain.names.class, name);
+            let table = &domain.names.plural;
+            imp.model.from("enum", &["StrEnum"]);
+            imp.model.from(&types, &["enum_type"]);
+            model_kw.push(format!("sa_type=enum_type({class}, \"{table}_{name}\")"));
+            enum_view = Some(EnumView {
+                class: class.clone(),
+                doc: py::doc(
+                    f.description
+                        .as_deref()
+                        .unwrap_or(&format!("Values of {}", py::words(name))),
+                ),
+                members: values.iter().map(|v| (v.to_uppercase(), v.clone())).collect(),
+            });
+            let bogus = if values.iter().any(|v| v == "bogus") {
+                "bogus_value"
+            } else {
+                "bogus"
+            };
+            invalid.push(py::string(bogus));
+            invalid_filters.push(py::string(bogus));
+            // PostgreSQL sorts enums by declaration order, SQLite by text.
+            sort_pair = values
+                .iter()
+                .enumerate()
+                .flat_map(|(i, a)| values[i + 1..].iter().map(move |b| (a, b)))
+                .find(|(a, b)| a < b)
+                .map(|(a, b)| (py::string(a), py::string(b)));
+            if values.len() >= 2 {
+                filter_pair = Some((py::string(&values[0]), py::string(&values[1])));
+            }
+            let default = match &f.default {
+                Some(DefaultValue::Str(s)) => Some(s.as_str()),
+                _ => None,
+            };
+            let example = values
+                .iter()
+                .rev()
+                .find(|v| Some(v.as_str()) != default)
+                .unwrap_or(&values[0]);
+            (class.clone(), opt(&class), class, Some(py::string(example)))
+        }
+        FieldKind::Ref { to, on_delete: od, .. } => {
+            let target = &all[to];
+            let id = IdType::of(target.id);
+            if id.kind == IdKind::Str {
+                model_kw.push("max_length=36".into());
+            }
+            model_kw.push(format!("foreign_key=\"{}.id\"", target.names.plural));
+            model_kw.push(format!("ondelete=\"{}\"", od.sql()));
+            id.add_python_import(imp.model);
+            id.add_python_import(imp.response);
+            id.add_param_import(imp.dtos, &pkg);
+            invalid.extend(id.invalid_body_literals());
+            invalid_filters.extend(id.invalid_body_literals());
+            ref_domain = Some(to.clone());
+            on_delete = Some(*od);
+            let (python, param) = (id.python, id.param);
+            ref_id = Some(id);
+            (python.into(), opt(param), python.into(), None)
+        }
+    };
+
+    // Model: default, flags, description.
+    let mut model = Vec::new();
+    let default_lit = default_literal(f, enum_view.as_ref());
+    if f.optional {
+        model.push("default=None".to_owned());
+    } else if let Some(d) = &default_lit {
+        model.push(format!("default={d}"));
+    }
+    model.extend(model_kw);
+    if f.unique {
+        model.push("unique=True".into());
+    } else if f.index || matches!(f.kind, FieldKind::Ref { .. }) {
+        model.push("index=True".into());
+    }
+    model.push(format!("description={description}"));
+
+    let mut request = Vec::new();
+    if f.optional {
+        request.push("default=None".to_owned());
+    } else if let Some(d) = &default_lit {
+        request.push(format!("default={d}"));
+    }
+    request.extend(req_kw.iter().cloned());
+    request.push(format!("description={description}"));
+
+    let update_t = if f.optional {
+        req_t.clone()
+    } else {
+        format!("NotNull[{req_t}]")
+    };
+    let mut update = vec!["default=None".to_owned()];
+    update.extend(req_kw);
+    update.push(format!("description={description}"));
+
+    let required = !f.optional && f.default.is_none();
+    FieldView {
+        name: name.clone(),
+        optional: f.optional,
+        model: Decl {
+            name: name.clone(),
+            annotation: opt(&model_t),
+            kwargs: model,
+        },
+        request: Decl {
+            name: name.clone(),
+            annotation: req_t,
+            kwargs: request,
+        },
+        update: Decl {
+            name: name.clone(),
+            annotation: update_t,
+            kwargs: update,
+        },
+        response: Decl {
+            name: name.clone(),
+            annotation: opt(&resp_t),
+            kwargs: vec![format!("description={description}")],
+        },
+        enum_view,
+        is_ref: ref_domain.is_some(),
+        ref_domain,
+        ref_id,
+        on_delete,
+        example,
+        required,
+        default_literal: if f.optional {
+            Some("None".into())
+        } else {
+            default_json(f)
+        },
+        invalid,
+        sort_pair,
+        filter_pair,
+        invalid_filters,
+        is_decimal,
+        is_datetime,
+        unique: f.unique,
+        searchable_text,
+    }
+}
+
+pub fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// A router filter parameter: `name: Annotated[T | None, Query(...)] = None`.
+#[derive(Debug, Clone)]
+pub struct FilterView {
+    pub name: String,
+    /// Annotation of the router parameter, without `| None`.
+    pub param_type: String,
+    pub query_kwargs: Vec<String>,
+    /// Annotation in the service signature (with `| None`).
+    pub service_type: String,
+}
+
+pub fn filter_view(
+    f: &Field,
+    all: &Domains,
+    domain: &Domain,
+    router: &mut Imports,
+    service: &mut Imports,
+    pkg: &str,
+) -> FilterView {
+    let shared = format!("{pkg}.dtos.shared");
+    let mut kw = Vec::new();
+    let (param, plain) = match &f.kind {
+        FieldKind::Str { max_length, .. } | FieldKind::Email { max_length } => {
+            router.from(&shared, &["NulFreeStr"]);
+            kw.push(format!("max_length={max_length}"));
+            ("NulFreeStr".to_owned(), "str".to_owned())
+        }
+        FieldKind::Text { .. } => {
+            router.from(&shared, &["NulFreeStr"]);
+            ("NulFreeStr".to_owned(), "str".to_owned())
+        }
+        FieldKind::Int(b) | FieldKind::BigInt(b) => {
+            let big = matches!(f.kind, FieldKind::BigInt(_));
+            let (range, consts) = if big {
+                (INT64, ("INT64_MIN", "INT64_MAX"))
+            } else {
+                (INT32, ("INT32_MIN", "INT32_MAX"))
+            };
+            for k in number_bounds(b, range, Some(consts)) {
+                if k.contains("INT") {
+                    router.from(&shared, &[k.split('=').nth(1).unwrap_or_default()]);
+                }
+                kw.push(k);
+            }
+            ("int".to_owned(), "int".to_owned())
+        }
+        FieldKind::Float(b) => {
+            kw.extend(number_bounds(b, INT64, None));
+            kw.push("allow_inf_nan=False".into());
+            ("float".to_owned(), "float".to_owned())
+        }
+        FieldKind::Decimal {
+            max_digits,
+            decimal_places,
+            ..
+        } => {
+            router.from("decimal", &["Decimal"]);
+            service.from("decimal", &["Decimal"]);
+            kw.push(format!("max_digits={max_digits}"));
+            kw.push(format!("decimal_places={decimal_places}"));
+            ("Decimal".to_owned(), "Decimal".to_owned())
+        }
+        FieldKind::Bool => ("bool".to_owned(), "bool".to_owned()),
+        FieldKind::Date => {
+            router.from("datetime", &["date"]);
+            service.from("datetime", &["date"]);
+            ("date".to_owned(), "date".to_owned())
+        }
+        FieldKind::Datetime => {
+            router.from(&shared, &["UtcDatetime"]);
+            service.from("datetime", &["datetime"]);
+            ("UtcDatetime".to_owned(), "datetime".to_owned())
+        }
+        FieldKind::Uuid => {
+            router.module("uuid");
+            service.module("uuid");
+            ("uuid.UUID".to_owned(), "uuid.UUID".to_owned())
+        }
+        FieldKind::Enum { .. } => {
+            let class = enum_class(&domain.names.class, &f.name);
+            let model = format!("{pkg}.domain.{}.model", domain.names.snake);
+            router.from(&model, &[&class]);
+            service.from(&model, &[&class]);
+            (class.clone(), class)
+        }
+        FieldKind::Ref { to, .. } => {
+            let id = IdType::of(all[to].id);
+            id.add_param_import(router, pkg);
+            id.add_python_import(service);
+            (id.param.to_owned(), id.python.to_owned())
+        }
+        FieldKind::Json => unreachable!("json fields are refused as filters"),
+    };
+    kw.push(format!(
+        "description={}",
+        py::string(&format!("Only rows with this {}.", py::words(&f.name)))
+    ));
+    FilterView {
+        name: f.name.clone(),
+        param_type: param,
+        query_kwargs: kw,
+        service_type: format!("{plain} | None"),
+    }
+}
+
+/// `Name(a, b)` on one line when `indent + text + suffix` fits in 79
+/// columns, else one argument per line with a magic trailing comma.
+pub fn call(indent: usize, head: &str, args: &[String], suffix: &str) -> String {
+    let one = format!("{head}({}){suffix}", args.join(", "));
+    if indent + one.len() <= MAX_LINE {
+        return one;
+    }
+    let pad = " ".repeat(indent + 4);
+    let mut out = format!("{head}(\n");
+    for a in args {
+        out += &format!("{pad}{a},\n");
+    }
+    out += &format!("{}){suffix}", " ".repeat(indent));
+    out
+}

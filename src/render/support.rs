@@ -1,0 +1,37 @@
+//! Support code that generated domains call (base repository, errors, the
+//! error middleware, shared DTO types, ...). Generated with a fingerprint,
+//! so a newer scaffold upgrades it and `check` covers it.
+
+use super::fixed_templates;
+use crate::config::ProjectConfig;
+use crate::plan::Plan;
+use crate::sections::stamp;
+
+fixed_templates!(render_all, "support/", {
+    DbTypes => "support/package/db/types.py",
+    Error => "support/package/error/__init__.py",
+    ErrorHandler => "support/package/middleware/error_handler.py",
+    BaseRepository => "support/package/domain/shared/base_repository.py",
+    SharedService => "support/package/domain/shared/service.py",
+    SharedDtos => "support/package/dtos/shared.py",
+    SharedApi => "support/package/api/shared.py",
+    Utils => "support/package/utils/__init__.py",
+    TestSupport => "support/tests/support.py",
+});
+
+/// Every support file, stamped.
+pub fn files(config: &ProjectConfig) -> Vec<(String, String)> {
+    render_all(&config.package, "")
+        .into_iter()
+        .map(|(path, text)| (super::output_path(config, path), stamp(&text)))
+        .collect()
+}
+
+/// The plan `generate` keeps support files up to date with.
+pub fn plan(config: &ProjectConfig) -> Plan {
+    let mut plan = Plan::default();
+    for (path, text) in files(config) {
+        plan.generated(path, text);
+    }
+    plan
+}

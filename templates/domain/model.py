@@ -1,0 +1,22 @@
+{{ v.header_whole() }}
+"""Table model of the {{ v.snake }} domain (table ``{{ v.plural }}``)."""
+
+{{ imports }}
+{%- for e in v.enums %}
+
+
+class {{ e.class }}(StrEnum):
+    """{{ e.doc }}"""
+{% for m in e.members %}
+    {{ m.0 }} = {{ v.py_str(m.1) }}
+{%- endfor %}
+{%- endfor %}
+
+
+class {{ v.class }}(SQLModel, table=True):
+    """{{ v.doc }}"""
+
+    __tablename__ = "{{ v.plural }}"
+{% for d in declarations %}
+{{ d }}
+{%- endfor %}

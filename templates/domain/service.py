@@ -1,0 +1,170 @@
+{{ v.header_sectioned() }}
+"""Business logic of the {{ v.snake }} domain; owns the transactions."""
+
+{{ imports }}
+
+# isort: split
+# scaffold: begin custom imports
+# scaffold: end custom imports
+# isort: split
+
+
+class {{ v.class }}Service:
+    """Use cases of {{ v.plural_words }}."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self._repository = {{ v.class }}Repository(session)
+{%- if v.ops.list %}
+
+    async def list_{{ v.plural }}(
+        self,
+        *,
+        limit: int,
+        offset: int,
+        sort: str,
+{%- if !v.search.is_empty() %}
+        q: str | None = None,
+{%- endif %}
+{%- for f in v.filters %}
+        {{ f.name }}: {{ f.service_type }} = None,
+{%- endfor %}
+    ) -> {{ v.class }}PageDto:
+        """One page of {{ v.plural_words }} matching the filters and the search."""
+        items, total = await self._repository.paginate(
+            limit=limit,
+            offset=offset,
+            sort=sort,
+{%- if !v.search.is_empty() %}
+            search=q,
+{%- endif %}
+{%- if !v.filters.is_empty() %}
+            filters={
+{%- for f in v.filters %}
+                "{{ f.name }}": {{ f.name }},
+{%- endfor %}
+            },
+{%- endif %}
+        )
+        page = {
+            "items": items,
+            "total": total,
+            "limit": limit,
+            "offset": offset,
+        }
+        return {{ v.class }}PageDto.model_validate(
+            page,
+            from_attributes=True,
+        )
+{%- endif %}
+{%- if v.ops.get %}
+
+    async def get_{{ v.snake }}(
+        self,
+        {{ v.id_param }}: {{ v.id.python }},
+    ) -> {{ v.class }}ResponseDto:
+        """The {{ v.words }} with this id; NotFoundError if there is none."""
+        row = await self._get({{ v.id_param }})
+        return {{ v.class }}ResponseDto.from_model(row)
+{%- endif %}
+{%- if v.ops.create %}
+
+    async def create_{{ v.snake }}(
+        self,
+        dto: {{ v.class }}RequestDto,
+    ) -> {{ v.class }}ResponseDto:
+        """Create {{ v.a_words }}.
+
+        ValidationError if a referenced row does not exist, ConflictError if
+        a unique value is taken.
+        """
+        values = dto.model_dump()
+{%- if !ref_checks.is_empty() %}
+        await self._check_references(values)
+{%- endif %}
+{%- if !v.unique.is_empty() %}
+        await self._check_unique(values)
+{%- endif %}
+        row = self._repository.add({{ v.class }}(**values))
+        await commit(self.session)
+        return {{ v.class }}ResponseDto.from_model(row)
+{%- endif %}
+{%- if v.ops.update %}
+
+    async def update_{{ v.snake }}(
+        self,
+        {{ v.id_param }}: {{ v.id.python }},
+        dto: {{ v.class }}UpdateDto,
+    ) -> {{ v.class }}ResponseDto:
+        """Change the fields sent in ``dto``; the others stay as they are."""
+        row = await self._get({{ v.id_param }})
+        values = dto.model_dump(exclude_unset=True)
+        if values:
+{%- if !ref_checks.is_empty() %}
+            await self._check_references(values)
+{%- endif %}
+{%- if !v.unique.is_empty() %}
+            await self._check_unique(values, exclude_id=row.id)
+{%- endif %}
+            row.sqlmodel_update(values)
+{%- if v.timestamps %}
+            row.updated_at = utc_now()
+{%- endif %}
+            await commit(self.session)
+        return {{ v.class }}ResponseDto.from_model(row)
+{%- endif %}
+{%- if v.ops.delete %}
+
+    async def delete_{{ v.snake }}(
+        self,
+        {{ v.id_param }}: {{ v.id.python }},
+    ) -> None:
+        """Delete the {{ v.words }}; ConflictError while rows still reference it."""
+        row = await self._get({{ v.id_param }})
+        await self._repository.delete(row)
+        await commit(self.session, deleting=True)
+{%- endif %}
+{%- if v.ops.item() %}
+
+    async def _get(
+        self,
+        {{ v.id_param }}: {{ v.id.python }},
+    ) -> {{ v.class }}:
+        row = await self._repository.get_by_id({{ v.id_param }})
+        if row is None:
+            raise NotFoundError(
+                f"{{ v.class }} {{ "{" }}{{ v.id_param }}{{ "}" }} not found.",
+            )
+        return row
+{%- endif %}
+{%- if !v.unique.is_empty() && (v.ops.create || v.ops.update) %}
+
+    async def _check_unique(
+        self,
+        values: Mapping[str, Any],
+        exclude_id: {{ v.id.python }} | None = None,
+    ) -> None:
+        field = await self._repository.find_unique_clash(values, exclude_id)
+        if field is not None:
+            raise ConflictError(
+                f"{{ v.a_words_cap }} with this {field} already exists.",
+                field=field,
+            )
+{%- endif %}
+{%- if !ref_checks.is_empty() %}
+
+    async def _check_references(
+        self,
+        values: Mapping[str, Any],
+    ) -> None:
+{%- for c in ref_checks %}
+        await ensure_exists(
+            {{ c.1 }}(self.session),
+            values.get("{{ c.0 }}"),
+            field="{{ c.0 }}",
+        )
+{%- endfor %}
+{%- endif %}
+
+    # scaffold: begin custom methods
+    # scaffold: end custom methods

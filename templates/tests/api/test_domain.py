@@ -1,0 +1,702 @@
+{{ v.header_sectioned() }}
+"""API tests of the {{ v.snake }} domain (``{{ v.prefix }}``)."""
+
+{{ imports }}
+
+# isort: split
+# scaffold: begin custom imports
+# scaffold: end custom imports
+# isort: split
+
+pytestmark = pytest.mark.anyio
+
+URL = "{{ v.prefix }}"
+MISSING_ID = {{ v.id.missing_literal() }}
+{{ t.malformed_ids }}
+{%- for r in t.ref_targets %}
+{{ r.shouty }}_URL = "{{ r.url }}"
+{%- endfor %}
+{%- if !t.dependency_overrides.is_empty() %}
+
+
+@pytest.fixture(autouse=True)
+def allow_router_dependencies() -> Iterator[None]:
+    """Let every request through the router's dependencies (e.g. auth)."""
+{%- for d in t.dependency_overrides %}
+    app.dependency_overrides[{{ d.name }}] = lambda: None
+{%- endfor %}
+    yield
+{%- for d in t.dependency_overrides %}
+    app.dependency_overrides.pop({{ d.name }}, None)
+{%- endfor %}
+{%- endif %}
+
+
+async def valid_payload(
+    client: AsyncClient,
+    **overrides: Any,
+) -> dict[str, Any]:
+    """A valid create body with every field set (unique values are new)."""
+{%- if t.full_payload.is_empty() %}
+    payload: dict[str, Any] = {}
+{%- else %}
+    payload: dict[str, Any] = {
+{%- for p in t.full_payload %}
+        "{{ p.0 }}": {{ p.1 }},
+{%- endfor %}
+    }
+{%- endif %}
+{%- for r in t.full_refs %}
+    if "{{ r.0 }}" not in overrides:
+        row = await {{ r.1 }}(client)
+        payload["{{ r.0 }}"] = row["id"]
+{%- endfor %}
+    payload.update(overrides)
+    return payload
+
+
+async def minimal_payload(
+    client: AsyncClient,
+    **overrides: Any,
+) -> dict[str, Any]:
+    """A valid create body with only the required fields."""
+{%- if t.minimal_payload.is_empty() %}
+    payload: dict[str, Any] = {}
+{%- else %}
+    payload: dict[str, Any] = {
+{%- for p in t.minimal_payload %}
+        "{{ p.0 }}": {{ p.1 }},
+{%- endfor %}
+    }
+{%- endif %}
+{%- for r in t.minimal_refs %}
+    if "{{ r.0 }}" not in overrides:
+        row = await {{ r.1 }}(client)
+        payload["{{ r.0 }}"] = row["id"]
+{%- endfor %}
+    payload.update(overrides)
+    return payload
+{%- if t.can_create %}
+
+
+async def create_{{ v.snake }}(
+    client: AsyncClient,
+    **overrides: Any,
+) -> dict[str, Any]:
+    """Create {{ v.a_words }} through the API; return the response body."""
+    payload = await valid_payload(client, **overrides)
+    response = await client.post(URL, json=payload)
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+create_row = create_{{ v.snake }}
+{%- endif %}
+{%- for table in t.tables %}
+{{ table }}
+{%- endfor %}
+{%- if t.can_create %}
+
+
+async def test_create_returns_201_location_and_body(
+    client: AsyncClient,
+) -> None:
+    payload = await valid_payload(client)
+
+    response = await client.post(URL, json=payload)
+
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert response.headers["location"] == f"{URL}/{body['id']}"
+    for field, value in payload.items():
+        assert body[field] == value, field
+{%- if !t.defaults.is_empty() %}
+
+
+async def test_create_with_required_fields_only_uses_defaults(
+    client: AsyncClient,
+) -> None:
+    payload = await minimal_payload(client)
+
+    response = await client.post(URL, json=payload)
+
+    assert response.status_code == 201, response.text
+    body = response.json()
+{%- for d in t.defaults %}
+{%- if d.1.as_str() == "None" %}
+    assert body["{{ d.0 }}"] is None
+{%- else if d.1.as_str() == "True" || d.1.as_str() == "False" %}
+    assert body["{{ d.0 }}"] is {{ d.1 }}
+{%- else %}
+    assert body["{{ d.0 }}"] == {{ d.1 }}
+{%- endif %}
+{%- endfor %}
+{%- endif %}
+{%- if t.has_required %}
+
+
+@pytest.mark.parametrize("field", REQUIRED_FIELDS)
+async def test_create_without_required_field_is_422(
+    client: AsyncClient,
+    field: str,
+) -> None:
+    payload = await valid_payload(client)
+    del payload[field]
+
+    response = await client.post(URL, json=payload)
+
+    assert ["body", field] in error_locations(response)
+{%- endif %}
+{%- if t.has_invalid %}
+
+
+@pytest.mark.parametrize(("field", "value"), INVALID_VALUES)
+async def test_create_with_invalid_value_is_422(
+    client: AsyncClient,
+    field: str,
+    value: Any,
+) -> None:
+    payload = await valid_payload(client, **{field: value})
+
+    response = await send_json(client, "POST", URL, payload)
+
+    assert ["body", field] in error_locations(response)
+{%- endif %}
+
+
+async def test_create_with_unknown_field_is_422(client: AsyncClient) -> None:
+    payload = await valid_payload(client, no_such_field=1)
+
+    response = await client.post(URL, json=payload)
+
+    assert ["body", "no_such_field"] in error_locations(response)
+{%- if t.has_refs %}
+
+
+@pytest.mark.parametrize(("field", "missing_id"), REF_FIELDS)
+async def test_create_with_missing_referenced_row_is_422(
+    client: AsyncClient,
+    field: str,
+    missing_id: Any,
+) -> None:
+    payload = await valid_payload(client, **{field: missing_id})
+
+    response = await client.post(URL, json=payload)
+
+    assert error_locations(response) == [["body", field]]
+{%- endif %}
+{%- if v.ops.get %}
+{%- for d in t.decimals %}
+
+
+async def test_{{ d.0 }}_is_quantized(
+    client: AsyncClient,
+) -> None:
+    created = await create_row(client, {{ d.0 }}={{ d.1 }})
+
+    fetched = await client.get(f"{URL}/{created['id']}")
+
+    assert created["{{ d.0 }}"] == {{ d.2 }}
+    assert fetched.json()["{{ d.0 }}"] == {{ d.2 }}
+{%- endfor %}
+{%- for d in t.datetimes %}
+
+
+async def test_{{ d }}_is_converted_to_utc(
+    client: AsyncClient,
+) -> None:
+    sent = "2001-02-03T06:05:06+02:00"
+    created = await create_row(client, {{ d }}=sent)
+
+    fetched = await client.get(f"{URL}/{created['id']}")
+
+    expected = datetime(2001, 2, 3, 4, 5, 6, tzinfo=UTC)
+    assert datetime.fromisoformat(created["{{ d }}"]) == expected
+    assert datetime.fromisoformat(fetched.json()["{{ d }}"]) == expected
+{%- endfor %}
+
+
+async def test_get_returns_the_row(client: AsyncClient) -> None:
+    created = await create_row(client)
+
+    response = await client.get(f"{URL}/{created['id']}")
+
+    assert response.status_code == 200, response.text
+    assert response.json() == created
+{%- endif %}
+{%- endif %}
+{%- if v.ops.get %}
+
+
+async def test_get_unknown_id_is_404(client: AsyncClient) -> None:
+    response = await client.get(f"{URL}/{MISSING_ID}")
+
+    assert_error(response, 404, "not_found")
+
+
+@pytest.mark.parametrize("row_id", MALFORMED_IDS)
+async def test_get_malformed_id_is_422(
+    client: AsyncClient,
+    row_id: str,
+) -> None:
+    response = await client.get(f"{URL}/{row_id}")
+
+    assert error_locations(response) == [["path", "{{ v.id_param }}"]]
+{%- endif %}
+{%- if v.ops.list %}
+{%- if t.can_create %}
+
+
+async def test_list_returns_envelope_and_pages(client: AsyncClient) -> None:
+    ids = [(await create_row(client))["id"] for _ in range(3)]
+
+    first = await client.get(URL, params={"limit": 2, "offset": 0})
+    second = await client.get(URL, params={"limit": 2, "offset": 2})
+
+    assert first.status_code == 200, first.text
+    assert second.status_code == 200, second.text
+    first_body, second_body = first.json(), second.json()
+    assert set(first_body) == {"items", "total", "limit", "offset"}
+    assert first_body["total"] == second_body["total"] == 3
+    assert (first_body["limit"], first_body["offset"]) == (2, 0)
+    assert (second_body["limit"], second_body["offset"]) == (2, 2)
+    assert len(first_body["items"]) == 2
+    assert len(second_body["items"]) == 1
+    page_ids = [item["id"] for item in first_body["items"]]
+    page_ids += [item["id"] for item in second_body["items"]]
+    assert sorted(page_ids) == sorted(ids)
+{%- endif %}
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"limit": 0},
+        {"limit": {{ v.max_page_size + 1 }}},
+        {"limit": "many"},
+        {"offset": -1},
+        {"offset": 2**63},
+    ],
+)
+async def test_list_with_out_of_range_paging_is_422(
+    client: AsyncClient,
+    params: dict[str, Any],
+) -> None:
+    response = await client.get(URL, params=params)
+
+    assert_error(response, 422, "validation_error")
+
+
+async def test_list_uses_default_page_size(client: AsyncClient) -> None:
+    response = await client.get(URL)
+
+    assert response.status_code == 200, response.text
+    assert response.json()["limit"] == {{ v.page_size }}
+    assert response.json()["offset"] == 0
+{%- if t.can_create && t.has_sort_cases %}
+
+
+@pytest.mark.parametrize(("field", "low", "high", "nullable"), SORT_CASES)
+async def test_list_sorts_by_field(
+    client: AsyncClient,
+    field: str,
+    low: Any,
+    high: Any,
+    nullable: bool,
+) -> None:
+    high_id = (await create_row(client, **{field: high}))["id"]
+    low_id = (await create_row(client, **{field: low}))["id"]
+    expected = [low_id, high_id]
+    null_ids = []
+    if nullable:
+        null_ids = [(await create_row(client, **{field: None}))["id"]]
+
+    ascending = await list_ids(client, URL, {"sort": field})
+    descending = await list_ids(client, URL, {"sort": f"-{field}"})
+
+    assert ascending == [*expected, *null_ids]
+    assert descending == [*reversed(expected), *null_ids]
+{%- endif %}
+{%- if t.can_create && v.timestamps && v.sorts_by_created_at() %}
+
+
+async def test_list_sorts_by_creation_time(client: AsyncClient) -> None:
+    first_id = (await create_row(client))["id"]
+    second_id = (await create_row(client))["id"]
+
+    ascending = await list_ids(client, URL, {"sort": "created_at"})
+    descending = await list_ids(client, URL, {"sort": "-created_at"})
+
+    assert ascending == [first_id, second_id]
+    assert descending == [second_id, first_id]
+{%- if v.default_sort.as_str() == "-created_at" %}
+    assert await list_ids(client, URL, {}) == descending
+{%- endif %}
+{%- endif %}
+{%- if t.can_create %}
+{%- if let Some(c) = t.default_sort_case %}
+
+
+async def test_list_default_sort_is_{{ c.field }}(
+    client: AsyncClient,
+) -> None:
+    high_id = (await create_row(client, {{ c.field }}={{ c.high }}))["id"]
+    low_id = (await create_row(client, {{ c.field }}={{ c.low }}))["id"]
+
+{%- if c.descending %}
+    assert await list_ids(client, URL, {}) == [high_id, low_id]
+{%- else %}
+    assert await list_ids(client, URL, {}) == [low_id, high_id]
+{%- endif %}
+{%- endif %}
+{%- endif %}
+
+
+async def test_list_with_unknown_sort_is_422(client: AsyncClient) -> None:
+    response = await client.get(URL, params={"sort": "id; DROP TABLE x"})
+
+    assert error_locations(response) == [["query", "sort"]]
+{%- if t.can_create && t.has_filter_cases %}
+
+
+@pytest.mark.parametrize(("field", "value_a", "value_b"), FILTER_CASES)
+async def test_list_filters_by_field(
+    client: AsyncClient,
+    field: str,
+    value_a: Any,
+    value_b: Any,
+) -> None:
+    a_id = (await create_row(client, **{field: value_a}))["id"]
+    b_id = (await create_row(client, **{field: value_b}))["id"]
+
+    assert await list_ids(client, URL, {field: value_a}) == [a_id]
+    assert await list_ids(client, URL, {field: value_b}) == [b_id]
+{%- endif %}
+{%- if t.can_create && t.has_ref_filters %}
+
+
+@pytest.mark.parametrize("field", REF_FILTERS)
+async def test_list_filters_by_reference(
+    client: AsyncClient,
+    field: str,
+) -> None:
+    a = await create_row(client)
+    b = await create_row(client)
+
+    assert await list_ids(client, URL, {field: a[field]}) == [a["id"]]
+    assert await list_ids(client, URL, {field: b[field]}) == [b["id"]]
+{%- endif %}
+{%- if t.has_invalid_filters %}
+
+
+@pytest.mark.parametrize(("field", "value"), INVALID_FILTERS)
+async def test_list_with_invalid_filter_is_422(
+    client: AsyncClient,
+    field: str,
+    value: Any,
+) -> None:
+    response = await client.get(URL, params={field: value})
+
+    assert error_locations(response) == [["query", field]]
+{%- endif %}
+{%- if t.can_create %}
+{%- if let Some(s) = t.search_field %}
+
+
+@pytest.mark.parametrize("field", SEARCH_FIELDS)
+async def test_list_searches_text_fields(
+    client: AsyncClient,
+    field: str,
+) -> None:
+    found = await create_row(client, **{field: "Big NEEDLE here"})
+    await create_row(client, **{field: "Nothing"})
+
+    assert await list_ids(client, URL, {"q": "Needle"}) == [found["id"]]
+
+
+async def test_list_search_takes_wildcards_literally(
+    client: AsyncClient,
+) -> None:
+    percent = await create_row(client, {{ s }}="100% pure")
+    underscore = await create_row(client, {{ s }}="snake_case")
+    await create_row(client, {{ s }}="100 percent snakeXcase")
+
+    assert await list_ids(client, URL, {"q": "%"}) == [percent["id"]]
+    assert await list_ids(client, URL, {"q": "0%"}) == [percent["id"]]
+    assert await list_ids(client, URL, {"q": "_"}) == [underscore["id"]]
+{%- endif %}
+{%- endif %}
+{%- if !v.search.is_empty() %}
+
+
+@pytest.mark.parametrize("q", ["x" * 101, "a\x00b"])
+async def test_list_with_invalid_search_is_422(
+    client: AsyncClient,
+    q: str,
+) -> None:
+    response = await client.get(URL, params={"q": q})
+
+    assert error_locations(response) == [["query", "q"]]
+{%- endif %}
+{%- endif %}
+{%- if v.ops.update %}
+{%- if t.can_create %}
+
+
+async def test_update_changes_only_sent_fields(client: AsyncClient) -> None:
+    created = await create_row(client)
+    change = await valid_payload(client)
+    field, value = next(iter(change.items()))
+
+    response = await client.patch(
+        f"{URL}/{created['id']}",
+        json={field: value},
+    )
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body[field] == value
+{%- if v.timestamps %}
+    unchanged = {"updated_at", field}
+{%- else %}
+    unchanged = {field}
+{%- endif %}
+    assert {k: v for k, v in body.items() if k not in unchanged} == {
+        k: v for k, v in created.items() if k not in unchanged
+    }
+{%- if v.timestamps %}
+    assert body["updated_at"] >= created["updated_at"]
+{%- endif %}
+
+
+async def test_update_with_empty_body_changes_nothing(
+    client: AsyncClient,
+) -> None:
+    created = await create_row(client)
+
+    response = await client.patch(f"{URL}/{created['id']}", json={})
+
+    assert response.status_code == 200, response.text
+    assert response.json() == created
+{%- if t.has_nullable %}
+
+
+@pytest.mark.parametrize("field", NULLABLE_FIELDS)
+async def test_update_with_null_clears_optional_field(
+    client: AsyncClient,
+    field: str,
+) -> None:
+    created = await create_row(client)
+
+    response = await client.patch(
+        f"{URL}/{created['id']}",
+        json={field: None},
+    )
+
+    assert response.status_code == 200, response.text
+    assert response.json()[field] is None
+{%- if v.ops.get %}
+    fetched = await client.get(f"{URL}/{created['id']}")
+    assert fetched.json()[field] is None
+{%- endif %}
+{%- endif %}
+{%- if t.has_not_null %}
+
+
+@pytest.mark.parametrize("field", NOT_NULL_FIELDS)
+async def test_update_with_null_on_required_field_is_422(
+    client: AsyncClient,
+    field: str,
+) -> None:
+    created = await create_row(client)
+
+    response = await client.patch(
+        f"{URL}/{created['id']}",
+        json={field: None},
+    )
+
+    assert error_locations(response) == [["body", field]]
+{%- endif %}
+{%- if t.has_invalid %}
+
+
+@pytest.mark.parametrize(("field", "value"), INVALID_VALUES)
+async def test_update_with_invalid_value_is_422(
+    client: AsyncClient,
+    field: str,
+    value: Any,
+) -> None:
+    created = await create_row(client)
+
+    response = await send_json(
+        client,
+        "PATCH",
+        f"{URL}/{created['id']}",
+        {field: value},
+    )
+
+    assert ["body", field] in error_locations(response)
+{%- endif %}
+{%- if t.has_refs %}
+
+
+@pytest.mark.parametrize(("field", "missing_id"), REF_FIELDS)
+async def test_update_with_missing_referenced_row_is_422(
+    client: AsyncClient,
+    field: str,
+    missing_id: Any,
+) -> None:
+    created = await create_row(client)
+
+    response = await client.patch(
+        f"{URL}/{created['id']}",
+        json={field: missing_id},
+    )
+
+    assert error_locations(response) == [["body", field]]
+{%- endif %}
+{%- endif %}
+
+
+async def test_update_unknown_id_is_404(client: AsyncClient) -> None:
+    response = await client.patch(f"{URL}/{MISSING_ID}", json={})
+
+    assert_error(response, 404, "not_found")
+{%- endif %}
+{%- if v.ops.delete %}
+{%- if t.can_create %}
+
+
+async def test_delete_returns_204(client: AsyncClient) -> None:
+    created = await create_row(client)
+
+    response = await client.delete(f"{URL}/{created['id']}")
+
+    assert response.status_code == 204, response.text
+    assert response.content == b""
+{%- if v.ops.get %}
+    fetched = await client.get(f"{URL}/{created['id']}")
+    assert_error(fetched, 404, "not_found")
+{%- endif %}
+{%- endif %}
+
+
+async def test_delete_unknown_id_is_404(client: AsyncClient) -> None:
+    response = await client.delete(f"{URL}/{MISSING_ID}")
+
+    assert_error(response, 404, "not_found")
+{%- endif %}
+{%- if t.can_create && t.has_unique %}
+
+
+@pytest.mark.parametrize("field", UNIQUE_FIELDS)
+async def test_create_with_taken_unique_value_is_409(
+    client: AsyncClient,
+    field: str,
+) -> None:
+    existing = await create_row(client)
+    payload = await valid_payload(client, **{field: existing[field]})
+
+    response = await client.post(URL, json=payload)
+
+    assert_error(response, 409, "conflict")
+{%- if v.ops.update %}
+
+
+@pytest.mark.parametrize("field", UNIQUE_FIELDS)
+async def test_update_to_taken_unique_value_is_409(
+    client: AsyncClient,
+    field: str,
+) -> None:
+    existing = await create_row(client)
+    other = await create_row(client)
+
+    response = await client.patch(
+        f"{URL}/{other['id']}",
+        json={field: existing[field]},
+    )
+
+    assert_error(response, 409, "conflict")
+
+
+@pytest.mark.parametrize("field", UNIQUE_FIELDS)
+async def test_update_keeping_own_unique_value_is_200(
+    client: AsyncClient,
+    field: str,
+) -> None:
+    created = await create_row(client)
+
+    response = await client.patch(
+        f"{URL}/{created['id']}",
+        json={field: created[field]},
+    )
+
+    assert response.status_code == 200, response.text
+{%- endif %}
+{%- endif %}
+{%- if t.can_create %}
+{%- for c in t.ref_deletes %}
+
+
+async def test_deleting_the_{{ c.field }}_row_{{ c.verb() }}(
+    client: AsyncClient,
+) -> None:
+    """``{{ c.field }}`` is ``on_delete = "{{ c.mode }}"``."""
+    created = await create_row(client)
+    target = f"{{ "{" }}{{ c.target_shouty }}_URL{{ "}" }}/{created['{{ c.field }}']}"
+
+    response = await client.delete(target)
+
+{%- if c.mode == "restrict" %}
+    assert_error(response, 409, "conflict")
+{%- else %}
+    assert response.status_code == 204, response.text
+{%- endif %}
+{%- if v.ops.get %}
+    fetched = await client.get(f"{URL}/{created['id']}")
+{%- if c.mode == "restrict" %}
+    assert fetched.json()["{{ c.field }}"] == created["{{ c.field }}"]
+{%- else if c.mode == "cascade" %}
+    assert_error(fetched, 404, "not_found")
+{%- else %}
+    assert fetched.json()["{{ c.field }}"] is None
+{%- endif %}
+{%- endif %}
+{%- endfor %}
+{%- endif %}
+
+
+async def test_openapi_declares_operations_and_errors(
+    client: AsyncClient,
+) -> None:
+    paths = (await client.get("/openapi.json")).json()["paths"]
+{%- if v.ops.list || v.ops.create %}
+    collection = paths[URL]
+{%- endif %}
+{%- if v.ops.item() %}
+    item = paths[f"{URL}/{{ "{{" }}{{ v.id_param }}{{ "}}" }}"]
+{%- endif %}
+{%- if v.ops.list %}
+    assert collection["get"]["operationId"] == "list_{{ v.plural }}"
+{%- endif %}
+{%- if v.ops.create %}
+    assert collection["post"]["operationId"] == "create_{{ v.snake }}"
+    assert {"201", "422"} <= set(collection["post"]["responses"])
+{%- endif %}
+{%- if v.ops.get %}
+    assert item["get"]["operationId"] == "get_{{ v.snake }}"
+    assert {"200", "404", "422"} <= set(item["get"]["responses"])
+{%- endif %}
+{%- if v.ops.update %}
+    assert item["patch"]["operationId"] == "update_{{ v.snake }}"
+    assert {"200", "404", "422"} <= set(item["patch"]["responses"])
+{%- endif %}
+{%- if v.ops.delete %}
+    assert item["delete"]["operationId"] == "delete_{{ v.snake }}"
+    assert {"204", "404", "409", "422"} <= set(item["delete"]["responses"])
+{%- endif %}
+
+
+# scaffold: begin custom tests
+# scaffold: end custom tests

@@ -698,10 +698,14 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
     request.extend(req_kw.iter().cloned());
     request.push(format!("description={description}"));
 
-    let update_t = if f.optional {
-        req_t.clone()
-    } else {
-        format!("NotNull[{req_t}]")
+    let update_t = match (&f.kind, f.optional) {
+        (_, true) => req_t.clone(),
+        // Quantize must wrap the nullable type, or the decimal constraints
+        // are checked after quantizing (and so never fail).
+        (FieldKind::Decimal { decimal_places, .. }, false) => {
+            format!("Annotated[NotNull[Decimal], Quantize({decimal_places})]")
+        }
+        (_, false) => format!("NotNull[{req_t}]"),
     };
     let mut update = vec!["default=None".to_owned()];
     update.extend(req_kw);

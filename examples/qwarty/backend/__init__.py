@@ -1,0 +1,1 @@
+"""The backend package: FastAPI app, domains, DTOs and database access."""

@@ -1,0 +1,1 @@
+"""One APIRouter per domain, registered in ``backend.main``."""

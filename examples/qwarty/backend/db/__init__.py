@@ -1,0 +1,1 @@
+"""Database engines, sessions and column types."""

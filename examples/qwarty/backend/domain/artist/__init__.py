@@ -1,0 +1,1 @@
+"""Artist domain: A person who makes works of art."""

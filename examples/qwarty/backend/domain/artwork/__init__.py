@@ -1,0 +1,1 @@
+"""Artwork domain: A work of art made by an artist."""

@@ -1,0 +1,1 @@
+"""Exhibition domain: A show of artworks at a venue, for a period of time."""

@@ -1,0 +1,1 @@
+"""Message domain: A private message from one user to another."""

@@ -1,0 +1,1 @@
+"""Subscription domain: A user's paid or free subscription to an artist's updates."""

@@ -1,0 +1,1 @@
+"""User domain: A person with an account: collector, curator or administrator."""

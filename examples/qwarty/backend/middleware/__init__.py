@@ -1,0 +1,1 @@
+"""Middleware and exception handlers."""

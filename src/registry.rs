@@ -26,8 +26,15 @@ pub enum RegistryError {
     Markers(String),
 }
 
+/// The import of a router; wrapped in parentheses (as ruff formats it)
+/// when it does not fit in 79 columns.
 pub fn import_line(package: &str, domain: &str) -> String {
-    format!("from {package}.api.v1.routers import {domain} as {domain}_router")
+    let line = format!("from {package}.api.v1.routers import {domain} as {domain}_router");
+    if line.len() <= 79 {
+        line
+    } else {
+        format!("from {package}.api.v1.routers import (\n    {domain} as {domain}_router,\n)")
+    }
 }
 
 pub fn include_line(domain: &str) -> String {

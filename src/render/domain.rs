@@ -279,6 +279,32 @@ impl View {
         }
     }
 
+    /// `class XRepository(BaseRepository[X]):`, with the base on its own
+    /// line when the name is long.
+    pub fn class_line(&self, suffix: &str, base: &str) -> String {
+        let base = match suffix {
+            "PageDto" => format!("{base}[{}ResponseDto]", self.class),
+            _ => format!("{base}[{}]", self.class),
+        };
+        let one = format!("class {}{suffix}({base}):", self.class);
+        if one.len() <= super::fields::MAX_LINE {
+            one
+        } else {
+            format!("class {}{suffix}(\n    {base},\n):", self.class)
+        }
+    }
+
+    /// A router's call of its service, e.g. `return await service.get_x(id)`,
+    /// exploded when it does not fit. `args` are `id` and/or `dto`.
+    pub fn service_call(&self, prefix: &str, op: &str, args: &[&str]) -> String {
+        let method = if op == "list" { format!("list_{}", self.plural) } else { format!("{op}_{}", self.snake) };
+        let args: Vec<String> = args
+            .iter()
+            .map(|a| if *a == "id" { self.id_param.clone() } else { (*a).to_owned() })
+            .collect();
+        call(4, &format!("{prefix}service.{method}"), &args, "")
+    }
+
     pub fn sorts_by_created_at(&self) -> bool {
         self.sort_keys.iter().any(|k| k == "created_at")
     }
@@ -386,8 +412,9 @@ struct TestsTemplate<'a> {
 
 /// Values of the generated API tests.
 struct TestData {
-    full_payload: Vec<(String, String)>,
-    minimal_payload: Vec<(String, String)>,
+    /// `"field": value,` lines of the payload dicts (indent 8).
+    full_payload: Vec<String>,
+    minimal_payload: Vec<String>,
     /// (field, create helper of the target) for refs set in the full payload
     full_refs: Vec<(String, String)>,
     minimal_refs: Vec<(String, String)>,
@@ -816,9 +843,10 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
                 minimal_refs.push((f.name.clone(), format!("create_{}", t.snake)));
             }
         } else if let Some(ex) = &f.example {
-            full_payload.push((f.name.clone(), ex.clone()));
+            let entry = dict_entry(8, &f.name, ex);
+            full_payload.push(entry.clone());
             if f.required {
-                minimal_payload.push((f.name.clone(), ex.clone()));
+                minimal_payload.push(entry);
             }
         }
     }
@@ -1064,6 +1092,20 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
         imports: imports.render(),
         t,
     }))
+}
+
+/// `"key": value,` at `indent`; a call that does not fit is exploded with
+/// a magic trailing comma so every line length formats it the same.
+fn dict_entry(indent: usize, key: &str, value: &str) -> String {
+    let one = format!("{}: {value},", py::string(key));
+    if indent + one.len() <= super::fields::MAX_LINE || !value.ends_with(')') {
+        return one;
+    }
+    let Some((head, args)) = value.strip_suffix(')').and_then(|v| v.split_once('(')) else {
+        return one;
+    };
+    let args: Vec<String> = args.split(", ").map(str::to_owned).collect();
+    call(indent, &format!("{}: {head}", py::string(key)), &args, ",")
 }
 
 fn decimal_fits(f: &crate::spec::Field, value: f64) -> bool {

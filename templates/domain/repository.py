@@ -9,7 +9,7 @@
 # isort: split
 
 
-class {{ v.class }}Repository(BaseRepository[{{ v.class }}]):
+{{ v.class_line("Repository", "BaseRepository") }}
     """Queries on ``{{ v.plural }}``; never commits."""
 
     filter_fields = {{ filter_fields }}

@@ -130,7 +130,9 @@ class {{ v.class }}Service:
         self,
         {{ v.id_param }}: {{ v.id.python }},
     ) -> {{ v.class }}:
-        row = await self._repository.get_by_id({{ v.id_param }})
+        row = await self._repository.get_by_id(
+            {{ v.id_param }},
+        )
         if row is None:
             raise NotFoundError(
                 f"{{ v.class }} {{ "{" }}{{ v.id_param }}{{ "}" }} not found.",

@@ -45,5 +45,5 @@ class {{ v.class }}ResponseDto(BaseModel):
         return cls.model_validate(row)
 
 
-class {{ v.class }}PageDto(PageDto[{{ v.class }}ResponseDto]):
+{{ v.class_line("PageDto", "PageDto") }}
     """A page of {{ v.plural_words }} (``GET {{ v.prefix }}``)."""

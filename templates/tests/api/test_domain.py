@@ -42,7 +42,7 @@ async def valid_payload(
 {%- else %}
     payload: dict[str, Any] = {
 {%- for p in t.full_payload %}
-        "{{ p.0 }}": {{ p.1 }},
+        {{ p }}
 {%- endfor %}
     }
 {%- endif %}
@@ -65,7 +65,7 @@ async def minimal_payload(
 {%- else %}
     payload: dict[str, Any] = {
 {%- for p in t.minimal_payload %}
-        "{{ p.0 }}": {{ p.1 }},
+        {{ p }}
 {%- endfor %}
     }
 {%- endif %}
@@ -242,7 +242,8 @@ async def test_get_malformed_id_is_422(
 ) -> None:
     response = await client.get(f"{URL}/{row_id}")
 
-    assert error_locations(response) == [["path", "{{ v.id_param }}"]]
+    expected = [["path", "{{ v.id_param }}"]]
+    assert error_locations(response) == expected
 {%- endif %}
 {%- if v.ops.list %}
 {%- if t.can_create %}
@@ -644,7 +645,8 @@ async def test_deleting_the_{{ c.field }}_row_{{ c.verb() }}(
 ) -> None:
     """``{{ c.field }}`` is ``on_delete = "{{ c.mode }}"``."""
     created = await create_row(client)
-    target = f"{{ "{" }}{{ c.target_shouty }}_URL{{ "}" }}/{created['{{ c.field }}']}"
+    target_id = created["{{ c.field }}"]
+    target = f"{{ "{" }}{{ c.target_shouty }}_URL{{ "}" }}/{target_id}"
 
     response = await client.delete(target)
 
@@ -656,7 +658,8 @@ async def test_deleting_the_{{ c.field }}_row_{{ c.verb() }}(
 {%- if v.ops.get %}
     fetched = await client.get(f"{URL}/{created['id']}")
 {%- if c.mode == "restrict" %}
-    assert fetched.json()["{{ c.field }}"] == created["{{ c.field }}"]
+    kept = fetched.json()["{{ c.field }}"]
+    assert kept == created["{{ c.field }}"]
 {%- else if c.mode == "cascade" %}
     assert_error(fetched, 404, "not_found")
 {%- else %}
@@ -671,29 +674,42 @@ async def test_openapi_declares_operations_and_errors(
     client: AsyncClient,
 ) -> None:
     paths = (await client.get("/openapi.json")).json()["paths"]
-{%- if v.ops.list || v.ops.create %}
-    collection = paths[URL]
-{%- endif %}
-{%- if v.ops.item() %}
-    item = paths[f"{URL}/{{ "{{" }}{{ v.id_param }}{{ "}}" }}"]
-{%- endif %}
+    item_path = f"{URL}/{{ "{{" }}{{ v.id_param }}{{ "}}" }}"
+    operation_ids: set[str] = set()
+    for path in (URL, item_path):
+        for operation in paths.get(path, {}).values():
+            operation_ids.add(operation["operationId"])
+
+    assert operation_ids >= {
 {%- if v.ops.list %}
-    assert collection["get"]["operationId"] == "list_{{ v.plural }}"
+        "list_{{ v.plural }}",
 {%- endif %}
 {%- if v.ops.create %}
-    assert collection["post"]["operationId"] == "create_{{ v.snake }}"
-    assert {"201", "422"} <= set(collection["post"]["responses"])
+        "create_{{ v.snake }}",
 {%- endif %}
 {%- if v.ops.get %}
-    assert item["get"]["operationId"] == "get_{{ v.snake }}"
+        "get_{{ v.snake }}",
+{%- endif %}
+{%- if v.ops.update %}
+        "update_{{ v.snake }}",
+{%- endif %}
+{%- if v.ops.delete %}
+        "delete_{{ v.snake }}",
+{%- endif %}
+    }
+{%- if v.ops.create %}
+    assert {"201", "422"} <= set(paths[URL]["post"]["responses"])
+{%- endif %}
+{%- if v.ops.item() %}
+    item = paths[item_path]
+{%- endif %}
+{%- if v.ops.get %}
     assert {"200", "404", "422"} <= set(item["get"]["responses"])
 {%- endif %}
 {%- if v.ops.update %}
-    assert item["patch"]["operationId"] == "update_{{ v.snake }}"
     assert {"200", "404", "422"} <= set(item["patch"]["responses"])
 {%- endif %}
 {%- if v.ops.delete %}
-    assert item["delete"]["operationId"] == "delete_{{ v.snake }}"
     assert {"204", "404", "409", "422"} <= set(item["delete"]["responses"])
 {%- endif %}
 

@@ -44,7 +44,8 @@ async def list_{{ v.plural }}(
 {%- endfor %}
 ) -> {{ v.class }}PageDto:
     """List {{ v.plural_words }}: filtered, {% if !v.search.is_empty() %}searched in {{ v.search_words }}, {% endif %}sorted, paged."""
-    return await {{ v.class }}Service(session).list_{{ v.plural }}(
+    service = {{ v.class }}Service(session)
+    return await service.list_{{ v.plural }}(
         limit=limit,
         offset=offset,
         sort=sort,
@@ -71,9 +72,8 @@ async def create_{{ v.snake }}(
     response: Response,
 ) -> {{ v.class }}ResponseDto:
     """Create {{ v.a_words }}; the ``Location`` header is its URL."""
-    created = await {{ v.class }}Service(session).create_{{ v.snake }}(
-        dto,
-    )
+    service = {{ v.class }}Service(session)
+    {{ v.service_call("created = await ", "create", ["dto"]) }}
     response.headers["Location"] = f"{router.prefix}/{created.id}"
     return created
 {%- endif %}
@@ -95,9 +95,8 @@ async def get_{{ v.snake }}(
     session: ReadSession,
 ) -> {{ v.class }}ResponseDto:
     """The {{ v.words }} with this id."""
-    return await {{ v.class }}Service(session).get_{{ v.snake }}(
-        {{ v.id_param }},
-    )
+    service = {{ v.class }}Service(session)
+    {{ v.service_call("return await ", "get", ["id"]) }}
 {%- endif %}
 {%- if v.ops.update %}
 
@@ -114,10 +113,8 @@ async def update_{{ v.snake }}(
     session: WriteSession,
 ) -> {{ v.class }}ResponseDto:
     """Change the fields sent; null clears an optional field."""
-    return await {{ v.class }}Service(session).update_{{ v.snake }}(
-        {{ v.id_param }},
-        dto,
-    )
+    service = {{ v.class }}Service(session)
+    {{ v.service_call("return await ", "update", ["id", "dto"]) }}
 {%- endif %}
 {%- if v.ops.delete %}
 
@@ -133,7 +130,6 @@ async def delete_{{ v.snake }}(
     session: WriteSession,
 ) -> None:
     """Delete the {{ v.words }}; 409 while other rows still reference it."""
-    await {{ v.class }}Service(session).delete_{{ v.snake }}(
-        {{ v.id_param }},
-    )
+    service = {{ v.class }}Service(session)
+    {{ v.service_call("await ", "delete", ["id"]) }}
 {%- endif %}

@@ -56,10 +56,12 @@ pub fn domains(project: &Project, pending: Option<PendingSpec<'_>>) -> anyhow::R
             Source::new(spec_path(project, p.name), p.text.to_owned()),
         );
     }
+    let known: Vec<String> = sources.keys().cloned().collect();
+    let known: Vec<&str> = known.iter().map(String::as_str).collect();
     let mut parsed = BTreeMap::new();
     for (name, source) in sources {
         let display = source.display.to_string_lossy().replace('\\', "/");
-        match spec::parse_spec(&source, &name, &display) {
+        match spec::parse_spec(&source, &name, &display, &known) {
             Ok(domain) => {
                 parsed.insert(name, (source, domain));
             }

@@ -297,12 +297,52 @@ impl View {
     /// A router's call of its service, e.g. `return await service.get_x(id)`,
     /// exploded when it does not fit. `args` are `id` and/or `dto`.
     pub fn service_call(&self, prefix: &str, op: &str, args: &[&str]) -> String {
-        let method = if op == "list" { format!("list_{}", self.plural) } else { format!("{op}_{}", self.snake) };
+        let method = if op == "list" {
+            format!("list_{}", self.plural)
+        } else {
+            format!("{op}_{}", self.snake)
+        };
         let args: Vec<String> = args
             .iter()
-            .map(|a| if *a == "id" { self.id_param.clone() } else { (*a).to_owned() })
+            .map(|a| {
+                if *a == "id" {
+                    self.id_param.clone()
+                } else {
+                    (*a).to_owned()
+                }
+            })
             .collect();
         call(4, &format!("{prefix}service.{method}"), &args, "")
+    }
+
+    /// `list, get, create, update, delete` (those the spec has).
+    pub fn operation_list(&self) -> String {
+        let o = self.ops;
+        let all = [
+            ("list", o.list),
+            ("get", o.get),
+            ("create", o.create),
+            ("update", o.update),
+            ("delete", o.delete),
+        ];
+        all.iter()
+            .filter(|(_, on)| *on)
+            .map(|(n, _)| *n)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Which DTOs the module has, for its docstring.
+    pub fn dto_list(&self) -> String {
+        let mut parts = Vec::new();
+        if self.ops.create {
+            parts.push("create");
+        }
+        if self.ops.update {
+            parts.push("partial update");
+        }
+        parts.extend(["response", "page"]);
+        parts.join(", ")
     }
 
     pub fn sorts_by_created_at(&self) -> bool {
@@ -641,9 +681,9 @@ fn render_service(v: &View, all: &Domains, mut imports: Imports) -> String {
     }
     if o.update {
         imports.from(&dto_module, &[&format!("{}UpdateDto", v.class)]);
-        if v.timestamps {
-            imports.from(&format!("{pkg}.utils"), &["utc_now"]);
-        }
+    }
+    if (o.create || o.update) && v.timestamps {
+        imports.from(&format!("{pkg}.utils"), &["utc_now"]);
     }
     if o.list {
         imports.from(&dto_module, &[&format!("{}PageDto", v.class)]);

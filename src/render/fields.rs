@@ -615,7 +615,11 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
             imp.model.from("enum", &["StrEnum"]);
             imp.model.from(&types, &["enum_type"]);
             let args = [class.clone(), format!("\"{table}_{name}\"")];
-            model_kw.push(call(8, "sa_type=enum_type", &args, ",").trim_end_matches(',').to_owned());
+            model_kw.push(
+                call(8, "sa_type=enum_type", &args, ",")
+                    .trim_end_matches(',')
+                    .to_owned(),
+            );
             enum_view = Some(EnumView {
                 class: class.clone(),
                 doc: py::doc(

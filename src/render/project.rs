@@ -29,6 +29,8 @@ fixed_templates!(render_all, "project/", {
     TestsInit => "project/tests/__init__.py",
     Conftest => "project/tests/conftest.py",
     TestHealth => "project/tests/test_health.py",
+    TestConfig => "project/tests/test_config.py",
+    TestErrorHandler => "project/tests/test_error_handler.py",
 });
 
 /// The plan of `scaffold init`: every file is written only if missing.

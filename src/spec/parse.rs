@@ -291,8 +291,9 @@ pub fn domain_name_problem(name: &str) -> Option<String> {
     None
 }
 
-/// Parses and validates one spec; `name` is the file stem.
-pub fn parse_spec(source: &Source, name: &str, spec_path: &str) -> Result<Domain, Vec<Diagnostic>> {
+/// Parses and validates one spec; `name` is the file stem and `known` the
+/// names of every spec of the project (targets of `ref` fields).
+pub fn parse_spec(source: &Source, name: &str, spec_path: &str, known: &[&str]) -> Result<Domain, Vec<Diagnostic>> {
     let mut r = Reader {
         source,
         errors: Vec::new(),
@@ -373,7 +374,7 @@ pub fn parse_spec(source: &Source, name: &str, spec_path: &str) -> Result<Domain
             r.error(value.span(), format!("a domain may have at most {MAX_FIELDS} fields"));
         }
         for (key, value) in table {
-            if let Some(field) = parse_field(&mut r, key, value) {
+            if let Some(field) = parse_field(&mut r, key, value, known) {
                 fields.push(field);
             }
         }
@@ -403,7 +404,12 @@ pub fn parse_spec(source: &Source, name: &str, spec_path: &str) -> Result<Domain
     })
 }
 
-fn parse_field(r: &mut Reader<'_>, key: &Spanned<std::borrow::Cow<'_, str>>, value: &Value<'_>) -> Option<Field> {
+fn parse_field(
+    r: &mut Reader<'_>,
+    key: &Spanned<std::borrow::Cow<'_, str>>,
+    value: &Value<'_>,
+    known: &[&str],
+) -> Option<Field> {
     let name = key.get_ref().to_string();
     let name_ok = r.name_check(key.span(), "field name", &name);
     if name_ok && (RESERVED_FIELDS.contains(&name.as_str()) || name.starts_with("model_")) {
@@ -578,7 +584,8 @@ fn parse_field(r: &mut Reader<'_>, key: &Spanned<std::borrow::Cow<'_, str>>, val
             max_length: max_len,
         },
         "email" => FieldKind::Email {
-            max_length: max_len.unwrap_or(255).max(6),
+            // RFC 5321 allows addresses of up to 320 characters.
+            max_length: max_len.unwrap_or(320).max(6),
         },
         "int" => {
             let int32 = f64::from(i32::MIN)..=f64::from(i32::MAX);
@@ -645,6 +652,17 @@ fn parse_field(r: &mut Reader<'_>, key: &Spanned<std::borrow::Cow<'_, str>>, val
                 .help = Some("add e.g. `to = \"artist\"`".to_owned());
                 return None;
             };
+            if !known.contains(&to.as_str()) {
+                let help = match did_you_mean(&to, known.iter().copied()) {
+                    Some(s) => format!("did you mean '{s}'?"),
+                    None => format!("create it first: scaffold new-domain {to} <fields>"),
+                };
+                r.error(
+                    to_span.clone(),
+                    format!("field '{name}' refers to unknown domain '{to}'"),
+                )
+                .help = Some(help);
+            }
             let on_delete = on_delete.unwrap_or(OnDelete::Restrict);
             if on_delete == OnDelete::SetNull && !optional {
                 let span = table
@@ -994,7 +1012,7 @@ mod tests {
 
     fn parse(text: &str) -> Result<Domain, String> {
         let src = Source::new("domains/artwork.toml", text.to_owned());
-        parse_spec(&src, "artwork", "domains/artwork.toml").map_err(|d| {
+        parse_spec(&src, "artwork", "domains/artwork.toml", &["artwork", "artist"]).map_err(|d| {
             d.iter()
                 .map(|d| d.to_string().lines().next().unwrap().to_owned())
                 .collect::<Vec<_>>()
@@ -1091,6 +1109,15 @@ default_sort = "-year"
             "{err}"
         );
         assert!(err.contains("'b' in 'search' is not a field of this domain"), "{err}");
+    }
+
+    #[test]
+    fn unknown_ref_target_points_at_to() {
+        let err = parse("[fields.artist_id]\ntype = \"ref\"\nto = \"artst\"\n").unwrap_err();
+        assert_eq!(
+            err,
+            "domains/artwork.toml:3:6: error: field 'artist_id' refers to unknown domain 'artst'"
+        );
     }
 
     #[test]

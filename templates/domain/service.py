@@ -10,7 +10,7 @@
 
 
 class {{ v.class }}Service:
-    """Use cases of {{ v.plural_words }}."""
+    """Use cases of {{ v.plural_words }}: {{ v.operation_list() }}."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -85,7 +85,14 @@ class {{ v.class }}Service:
 {%- if !v.unique.is_empty() %}
         await self._check_unique(values)
 {%- endif %}
+{%- if v.timestamps %}
+        now = utc_now()
+        row = self._repository.add(
+            {{ v.class }}(**values, created_at=now, updated_at=now),
+        )
+{%- else %}
         row = self._repository.add({{ v.class }}(**values))
+{%- endif %}
         await commit(self.session)
         return {{ v.class }}ResponseDto.from_model(row)
 {%- endif %}

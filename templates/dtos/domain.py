@@ -1,5 +1,5 @@
 {{ v.header_whole() }}
-"""DTOs of the {{ v.snake }} API: create, partial update, response and page."""
+"""DTOs of the {{ v.snake }} API: {{ v.dto_list() }}."""
 
 {{ imports }}
 

@@ -56,6 +56,7 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 PY="$VENV/bin/python"
 "$PY" -m pip install -q --upgrade pip >/dev/null || fail_now "pip upgrade"
+"$PY" -m pip install -q schemathesis >/dev/null || fail_now "pip install schemathesis"
 
 echo "==> PostgreSQL"
 pg_start "$WORK/pg" || fail_now "PostgreSQL could not start"
@@ -162,6 +163,85 @@ else
     step "uvicorn starts" false
 fi
 step "second scaffold init writes nothing" init_twice_writes_nothing "$P"
+
+# ---------------------------------------------------------------------------
+echo "==> scaffold new-domain: two domains with a ref, then the API over HTTP"
+P2="$WORK/p2"
+new_domains() {
+    "$SCAFFOLD" init "$P2" -q || return 1
+    (
+        cd "$P2" || exit 1
+        "$SCAFFOLD" new-domain artist name:str:unique 'bio:text?' || exit 1
+        "$SCAFFOLD" new-domain artwork title:str 'year:int?' artist_id:ref:artist || exit 1
+    )
+}
+post_returns_201_with_location() {
+    local port=$1 headers body
+    headers="$WORK/post-headers"
+    body=$(curl -s -D "$headers" -o - -H 'content-type: application/json' \
+        -d '{"name": "Ada", "bio": "painter"}' "http://127.0.0.1:$port/api/v1/artists") || return 1
+    grep -q '^HTTP/1.1 201' "$headers" || { cat "$headers"; echo "$body"; return 1; }
+    local id location
+    id=$("$PY" -c 'import json,sys; print(json.loads(sys.argv[1])["id"])' "$body") || return 1
+    location=$(grep -i '^location:' "$headers" | tr -d '\r' | cut -d' ' -f2)
+    [ "$location" = "/api/v1/artists/$id" ] || { echo "Location: $location"; return 1; }
+    curl -sf "http://127.0.0.1:$port$location" | grep -q '"name":"Ada"' || { echo "GET $location"; return 1; }
+}
+generate_twice_writes_nothing() {
+    local before after
+    before=$(tree_digest "$1")
+    "$SCAFFOLD" -C "$1" generate -q || return 1
+    after=$(tree_digest "$1")
+    [ "$before" = "$after" ] || { echo "second generate changed the tree"; return 1; }
+}
+step "init + new-domain artist + new-domain artwork" new_domains
+"$VENV/bin/pip" uninstall -y -q p >/dev/null 2>&1
+step "pip install -e '.[dev]'" "$VENV/bin/pip" install -q -e "$P2[dev]"
+step "ruff, ruff format (79/88/100/120), ruff --fix, mypy --strict" static_checks "$P2"
+step "pytest on SQLite" pytest_sqlite "$P2"
+step "pytest on PostgreSQL" pytest_postgres "$P2" e2e_story_tests
+if serve "$P2" 18002; then
+    step "uvicorn: POST /api/v1/artists is 201 with Location" post_returns_201_with_location 18002
+    stop_server
+else
+    step "uvicorn starts" false
+fi
+step "generate again writes nothing" generate_twice_writes_nothing "$P2"
+
+# ---------------------------------------------------------------------------
+echo "==> examples/qwarty: committed code, every type, SQLite and PostgreSQL"
+Q="$WORK/qwarty"
+cp -r "$ROOT/examples/qwarty" "$Q"
+rm -rf "$Q"/*.egg-info "$Q"/app.db
+step "scaffold check (committed code is what the specs produce)" "$SCAFFOLD" -C "$ROOT/examples/qwarty" check
+"$VENV/bin/pip" uninstall -y -q p2 >/dev/null 2>&1
+step "pip install -e '.[dev]'" "$VENV/bin/pip" install -q -e "$Q[dev]"
+step "ruff, ruff format (79/88/100/120), ruff --fix, mypy --strict" static_checks "$Q"
+step "pytest on SQLite" pytest_sqlite "$Q"
+step "pytest on PostgreSQL" pytest_postgres "$Q" e2e_qwarty_tests
+step "alembic revision --autogenerate, upgrade head, check (PostgreSQL)" alembic_postgres "$Q" e2e_qwarty_alembic autogenerate
+
+schemathesis_run() {
+    local port=$1 name=$2
+    "$VENV/bin/schemathesis" run "http://127.0.0.1:$port/openapi.json" \
+        --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
+        --max-examples 25 --seed 20261126 --no-shrink \
+        --report junit --report-junit-path "$WORK/schemathesis-$name.xml" || return 1
+    ! grep -q 'Traceback' "$WORK/uvicorn-$port.log" || { grep -B2 -A20 Traceback "$WORK/uvicorn-$port.log" | head -60; return 1; }
+}
+if serve "$Q" 18003; then
+    step "schemathesis on SQLite: zero failures" schemathesis_run 18003 sqlite
+    stop_server
+else
+    step "uvicorn starts on SQLite" false
+fi
+# The alembic step left its database at head: serve it.
+if serve "$Q" 18004 "$PG_URL_BASE/e2e_qwarty_alembic"; then
+    step "schemathesis on PostgreSQL: zero failures" schemathesis_run 18004 postgres
+    stop_server
+else
+    step "uvicorn starts on PostgreSQL" false
+fi
 
 # ---------------------------------------------------------------------------
 echo

@@ -342,13 +342,21 @@ async def test_list_sorts_by_creation_time(client: AsyncClient) -> None:
 async def test_list_default_sort_is_{{ c.field }}(
     client: AsyncClient,
 ) -> None:
-    high_id = (await create_row(client, {{ c.field }}={{ c.high }}))["id"]
-    low_id = (await create_row(client, {{ c.field }}={{ c.low }}))["id"]
+    high = await create_row(
+        client,
+        {{ c.field }}={{ c.high }},
+    )
+    low = await create_row(
+        client,
+        {{ c.field }}={{ c.low }},
+    )
+
+    ids = await list_ids(client, URL, {})
 
 {%- if c.descending %}
-    assert await list_ids(client, URL, {}) == [high_id, low_id]
+    assert ids == [high["id"], low["id"]]
 {%- else %}
-    assert await list_ids(client, URL, {}) == [low_id, high_id]
+    assert ids == [low["id"], high["id"]]
 {%- endif %}
 {%- endif %}
 {%- endif %}

@@ -15,9 +15,4 @@ def new_str_id() -> str:
     return str(uuid.uuid4())
 
 
-def new_uuid() -> uuid.UUID:
-    """A new random UUID4."""
-    return uuid.uuid4()
-
-
-__all__ = ["new_str_id", "new_uuid", "utc_now"]
+__all__ = ["new_str_id", "utc_now"]

@@ -1,0 +1,341 @@
+//! `new-domain`, `generate` and `check` on temp projects.
+
+mod common;
+
+use common::{init_project, read, scaffold, snapshot_tree, write};
+
+const ARTIST: &[&str] = &["new-domain", "artist", "name:str:unique", "bio:text?"];
+
+#[test]
+fn new_domain_writes_spec_files_and_registration() {
+    let dir = init_project();
+    let run = scaffold(dir.path(), ARTIST);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    insta::assert_snapshot!(run.stdout);
+    let spec = read(&dir.path().join("domains/artist.toml"));
+    assert!(spec.contains("[fields.name]\ntype = \"str\"\nunique = true"), "{spec}");
+    let main = read(&dir.path().join("backend/main.py"));
+    assert!(main.contains("from backend.api.v1.routers import artist as artist_router"));
+    assert_eq!(main.matches("app.include_router(artist_router.router)").count(), 1);
+}
+
+#[test]
+fn routers_are_registered_once_sorted_by_domain() {
+    let dir = init_project();
+    assert_eq!(scaffold(dir.path(), &["new-domain", "zebra", "name:str"]).code, 0);
+    assert_eq!(scaffold(dir.path(), ARTIST).code, 0);
+    assert_eq!(scaffold(dir.path(), &["generate"]).code, 0);
+    let main = read(&dir.path().join("backend/main.py"));
+    let artist = main.find("app.include_router(artist_router.router)").unwrap();
+    let zebra = main.find("app.include_router(zebra_router.router)").unwrap();
+    assert!(artist < zebra);
+    assert_eq!(main.matches("include_router(artist_router").count(), 1);
+}
+
+#[test]
+fn new_domain_refuses_an_existing_spec_and_bad_fields() {
+    let dir = init_project();
+    assert_eq!(scaffold(dir.path(), ARTIST).code, 0);
+    let before = snapshot_tree(dir.path());
+    let again = scaffold(dir.path(), ARTIST);
+    assert_eq!(again.code, 2, "{}", again.transcript());
+    assert!(
+        again.stderr.contains("domains/artist.toml already exists"),
+        "{}",
+        again.stderr
+    );
+    let bad = scaffold(dir.path(), &["new-domain", "artwork", "year:integer"]);
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.contains("unknown type 'integer' (did you mean 'int'?)"),
+        "{}",
+        bad.stderr
+    );
+    let missing_ref = scaffold(dir.path(), &["new-domain", "artwork", "owner_id:ref:owner"]);
+    assert_eq!(missing_ref.code, 2);
+    assert!(
+        missing_ref.stderr.contains("refers to unknown domain 'owner'"),
+        "{}",
+        missing_ref.stderr
+    );
+    let bad_name = scaffold(dir.path(), &["new-domain", "../x", "a:str"]);
+    assert_eq!(bad_name.code, 2);
+    let no_fields = scaffold(dir.path(), &["new-domain", "artwork"]);
+    assert_eq!(no_fields.code, 2);
+    assert!(
+        no_fields.stderr.contains("give them on the command line"),
+        "{}",
+        no_fields.stderr
+    );
+    assert_eq!(before, snapshot_tree(dir.path()), "nothing written");
+}
+
+#[test]
+fn dry_run_writes_nothing() {
+    let dir = init_project();
+    write(
+        &dir.path().join("domains/artist.toml"),
+        "[fields.name]\ntype = \"str\"\n",
+    );
+    let before = snapshot_tree(dir.path());
+    let run = scaffold(dir.path(), &["generate", "--dry-run"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        run.stdout.contains("create  backend/domain/artist/model.py"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("dry run: nothing was written"));
+    assert_eq!(before, snapshot_tree(dir.path()));
+}
+
+#[test]
+fn generating_twice_writes_nothing_and_output_is_deterministic() {
+    // The project name comes from the directory name: use the same one.
+    let (parent_a, parent_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let a = tempfile::TempDir::new_in(parent_a.path()).unwrap();
+    let b_path = parent_b.path().join(a.path().file_name().unwrap());
+    std::fs::create_dir(&b_path).unwrap();
+    for dir in [a.path(), b_path.as_path()] {
+        assert_eq!(scaffold(dir, &["init", "."]).code, 0);
+    }
+    let b = b_path;
+    for dir in [a.path(), b.as_path()] {
+        assert_eq!(scaffold(dir, ARTIST).code, 0);
+        let run = scaffold(dir, &["new-domain", "artwork", "title:str", "artist_id:ref:artist"]);
+        assert_eq!(run.code, 0, "{}", run.transcript());
+    }
+    let model = a.path().join("backend/domain/artwork/model.py");
+    let mtime = std::fs::metadata(&model).unwrap().modified().unwrap();
+    let before = snapshot_tree(a.path());
+    let run = scaffold(a.path(), &["generate", "-v"]);
+    assert_eq!(run.code, 0);
+    assert!(!run.stdout.contains("update"), "{}", run.stdout);
+    assert_eq!(before, snapshot_tree(a.path()));
+    assert_eq!(mtime, std::fs::metadata(&model).unwrap().modified().unwrap());
+    assert!(snapshot_tree(a.path()) == snapshot_tree(&b), "same specs, same bytes");
+}
+
+#[test]
+fn bad_specs_report_every_error_and_write_nothing() {
+    let dir = init_project();
+    write(
+        &dir.path().join("domains/artist.toml"),
+        "[fields.name]\ntype = \"strr\"\n",
+    );
+    write(
+        &dir.path().join("domains/artwork.toml"),
+        "[fields.title]\ntype = \"str\"\nmax_lenght = 3\n[fields.owner]\ntype = \"ref\"\nto = \"nobody\"\n",
+    );
+    write(
+        &dir.path().join("domains/exhibition.toml"),
+        "[fields.year\ntype = \"int\"\n",
+    );
+    let before = snapshot_tree(dir.path());
+    let run = scaffold(dir.path(), &["generate"]);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    insta::assert_snapshot!(run.stderr);
+    assert_eq!(before, snapshot_tree(dir.path()));
+}
+
+#[test]
+fn check_passes_on_fresh_code_and_reports_each_kind_of_drift() {
+    let dir = init_project();
+    assert_eq!(scaffold(dir.path(), ARTIST).code, 0);
+    let ok = scaffold(dir.path(), &["check"]);
+    assert_eq!(ok.code, 0, "{}", ok.transcript());
+    assert!(
+        ok.stdout.ends_with("checked 1 domain, 17 files: up to date\n"),
+        "{}",
+        ok.stdout
+    );
+
+    // Whitespace edits are reported as formatting.
+    let model = dir.path().join("backend/domain/artist/model.py");
+    let generated = read(&model);
+    write(
+        &model,
+        &generated.replace("class Artist(SQLModel", "class Artist(  SQLModel"),
+    );
+    let run = scaffold(dir.path(), &["check"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout
+            .contains("stale  backend/domain/artist/model.py (conflict: it differs only in formatting"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("checked 1 domain, 17 files: 1 stale"),
+        "{}",
+        run.stdout
+    );
+    write(&model, &generated);
+
+    // A spec change makes files stale, with the diff and the fix.
+    let spec = dir.path().join("domains/artist.toml");
+    write(
+        &spec,
+        &(read(&spec) + "\n[fields.born]\ntype = \"date\"\noptional = true\n"),
+    );
+    let run = scaffold(dir.path(), &["check"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout
+            .contains("stale  backend/dtos/artist.py (stale: the spec or scaffold's templates changed"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("+    born: date | None = Field("), "{}", run.stdout);
+    assert!(run.stdout.contains("to fix: run `scaffold generate`"), "{}", run.stdout);
+
+    let json = scaffold(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(json.code, 1);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(doc["up_to_date"], false);
+    assert!(
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["path"] == "backend/dtos/artist.py")
+    );
+
+    let github = scaffold(dir.path(), &["check", "--format", "github"]);
+    assert_eq!(github.code, 1);
+    assert!(
+        github.stdout.contains("::error file=backend/dtos/artist.py,line="),
+        "{}",
+        github.stdout
+    );
+}
+
+#[test]
+fn custom_code_survives_a_spec_change() {
+    let dir = init_project();
+    assert_eq!(scaffold(dir.path(), ARTIST).code, 0);
+    let service = dir.path().join("backend/domain/artist/service.py");
+    let custom = "    async def feature_artist(self, artist_id: str) -> None:\n        \"\"\"Mine.\"\"\"\n";
+    let imports = "import logging\n";
+    let text = read(&service)
+        .replace(
+            "    # scaffold: end custom methods",
+            &format!("{custom}    # scaffold: end custom methods"),
+        )
+        .replace(
+            "# scaffold: end custom imports",
+            &format!("{imports}# scaffold: end custom imports"),
+        );
+    write(&service, &text);
+    assert_eq!(
+        scaffold(dir.path(), &["check"]).code,
+        0,
+        "code in sections is not drift"
+    );
+
+    let spec = dir.path().join("domains/artist.toml");
+    let extra = "\n[fields.year]\ntype = \"int\"\noptional = true\n\n[api]\nfilters = [\"year\"]\n";
+    write(&spec, &(read(&spec) + extra));
+    let run = scaffold(dir.path(), &["generate"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        run.stdout.contains("update  backend/domain/artist/service.py"),
+        "{}",
+        run.stdout
+    );
+    let after = read(&service);
+    assert!(after.contains(custom) && after.contains(imports), "{after}");
+    assert_eq!(scaffold(dir.path(), &["check"]).code, 0);
+}
+
+#[test]
+fn hand_edits_are_conflicts_until_forced_with_a_backup() {
+    let dir = init_project();
+    assert_eq!(scaffold(dir.path(), ARTIST).code, 0);
+    let router = dir.path().join("backend/api/v1/routers/artist.py");
+    let edited = read(&router).replace("tags=[\"artists\"]", "tags=[\"people\"]");
+    write(&router, &edited);
+
+    let check = scaffold(dir.path(), &["check"]);
+    assert_eq!(check.code, 1);
+    assert!(
+        check.stdout.contains("conflict: its generated part was edited by hand"),
+        "{}",
+        check.stdout
+    );
+    assert!(
+        check
+            .stdout
+            .contains("-    tags=[\"people\"],\n+    tags=[\"artists\"],"),
+        "{}",
+        check.stdout
+    );
+
+    let run = scaffold(dir.path(), &["generate"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout.contains("conflict  backend/api/v1/routers/artist.py"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(read(&router), edited, "left alone");
+
+    let forced = scaffold(dir.path(), &["generate", "--force"]);
+    assert_eq!(forced.code, 0, "{}", forced.transcript());
+    assert!(read(&router).contains("tags=[\"artists\"]"));
+    assert_eq!(
+        read(&dir.path().join(".scaffold/backup/backend/api/v1/routers/artist.py")),
+        edited
+    );
+    assert_eq!(scaffold(dir.path(), &["check"]).code, 0);
+}
+
+#[test]
+fn malformed_markers_are_a_conflict_naming_the_line() {
+    let dir = init_project();
+    assert_eq!(scaffold(dir.path(), ARTIST).code, 0);
+    let repo = dir.path().join("backend/domain/artist/repository.py");
+    let broken = read(&repo).replace("    # scaffold: end custom queries\n", "");
+    write(&repo, &broken);
+    let run = scaffold(dir.path(), &["generate"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout.contains("section 'queries' has no end marker"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(read(&repo), broken);
+}
+
+#[test]
+fn deleted_specs_leave_orphans_that_check_reports() {
+    let dir = init_project();
+    assert_eq!(scaffold(dir.path(), ARTIST).code, 0);
+    std::fs::remove_file(dir.path().join("domains/artist.toml")).unwrap();
+    let run = scaffold(dir.path(), &["check"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout.contains("backend/domain/artist/model.py (orphan"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("backend/main.py"),
+        "main.py still registers it: {}",
+        run.stdout
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_leading_out_of_the_project_are_refused() {
+    let dir = init_project();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("backend/domain")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), dir.path().join("backend/domain/artist")).unwrap();
+    let run = scaffold(dir.path(), ARTIST);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    assert!(run.stderr.contains("leads out of the project"), "{}", run.stderr);
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+    assert!(!dir.path().join("domains/artist.toml").exists(), "nothing written");
+}

@@ -223,10 +223,10 @@ step "alembic revision --autogenerate, upgrade head, check (PostgreSQL)" alembic
 
 schemathesis_run() {
     local port=$1 name=$2
-    "$VENV/bin/schemathesis" run "http://127.0.0.1:$port/openapi.json" \
+    (cd "$WORK" && "$VENV/bin/schemathesis" run "http://127.0.0.1:$port/openapi.json" \
         --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
         --max-examples 25 --seed 20261126 --no-shrink \
-        --report junit --report-junit-path "$WORK/schemathesis-$name.xml" || return 1
+        --report junit --report-junit-path "$WORK/schemathesis-$name.xml") || return 1
     ! grep -q 'Traceback' "$WORK/uvicorn-$port.log" || { grep -B2 -A20 Traceback "$WORK/uvicorn-$port.log" | head -60; return 1; }
 }
 if serve "$Q" 18003; then

@@ -49,8 +49,23 @@ pub fn marker_help() -> String {
 }
 
 /// Rewrites the two blocks of `main_py` to register exactly `domains`
-/// (which must be sorted).
+/// (which must be sorted). A main.py without any marker (a hand-written
+/// app adopting scaffold) first gets the two blocks inserted.
 pub fn register(main_py: &str, package: &str, domains: &[&str]) -> Result<Registered, RegistryError> {
+    let has_markers = main_py
+        .lines()
+        .any(|l| [IMPORTS_BEGIN, IMPORTS_END, ROUTES_BEGIN, ROUTES_END].contains(&l.trim()));
+    let with_blocks;
+    let main_py = if has_markers {
+        main_py
+    } else {
+        with_blocks = insert_blocks(main_py).ok_or_else(|| {
+            RegistryError::Markers(
+                "main.py has no scaffold blocks, and neither an `app = FastAPI(...)` statement nor a `return app` to place them after".to_owned(),
+            )
+        })?;
+        &with_blocks
+    };
     let lines: Vec<&str> = main_py.lines().collect();
     let imports = find_block(&lines, IMPORTS_BEGIN, IMPORTS_END)?;
     let routes = find_block(&lines, ROUTES_BEGIN, ROUTES_END)?;
@@ -113,6 +128,100 @@ pub fn register(main_py: &str, package: &str, domains: &[&str]) -> Result<Regist
             .collect(),
         removed: before.into_iter().filter(|b| !domains.contains(&b.as_str())).collect(),
     })
+}
+
+/// Inserts the two empty blocks into a main.py that has none: the imports
+/// after the last top-level import, the registrations after the module's
+/// `app = FastAPI(...)` statement or, in an app factory, before its
+/// `return app`. None when no such place exists.
+pub fn insert_blocks(main_py: &str) -> Option<String> {
+    let lines: Vec<&str> = main_py.lines().collect();
+    let statements = top_level_statements(&lines);
+    let is_import = |l: &str| l.starts_with("import ") || l.starts_with("from ");
+    let last_import_end = statements
+        .iter()
+        .filter(|(start, _)| is_import(lines[*start]))
+        .map(|(_, end)| *end)
+        .max()?;
+    let app_end = statements
+        .iter()
+        .find(|(start, _)| {
+            let l = lines[*start].replace(' ', "");
+            l.starts_with("app=FastAPI(") || l.starts_with("app:FastAPI=FastAPI(")
+        })
+        .map(|(_, end)| *end);
+    // Registrations: after `app = FastAPI(...)`, else before `return app`.
+    let (route_at, route_indent) = match app_end {
+        Some(end) => (end + 1, String::new()),
+        None => {
+            let i = lines
+                .iter()
+                .position(|l| l.trim() == "return app" && l.starts_with(' '))?;
+            (i, lines[i][..lines[i].len() - lines[i].trim_start().len()].to_owned())
+        }
+    };
+    if route_at <= last_import_end {
+        return None;
+    }
+    let mut out: Vec<String> = Vec::with_capacity(lines.len() + 8);
+    for (i, line) in lines.iter().enumerate() {
+        if i == route_at {
+            out.push(format!("{route_indent}{ROUTES_BEGIN}"));
+            out.push(format!("{route_indent}{ROUTES_END}"));
+        }
+        out.push((*line).to_owned());
+        if i == last_import_end {
+            // isort wants a blank line between its sorted block and the fenced one.
+            out.extend(["", IMPORTS_BEGIN, "# isort: off", "# isort: on", IMPORTS_END].map(String::from));
+        }
+    }
+    if route_at == lines.len() {
+        out.push(ROUTES_BEGIN.to_owned());
+        out.push(ROUTES_END.to_owned());
+    }
+    let mut text = out.join("\n");
+    text.push('\n');
+    Some(text)
+}
+
+/// (first line, last line) of each top-level statement, following open
+/// brackets and backslash continuations; docstrings are skipped.
+fn top_level_statements(lines: &[&str]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        if line.is_empty() || line.starts_with([' ', '\t', '#', ')', ']', '}']) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        if let Some(quote) = ["\"\"\"", "'''"].into_iter().find(|q| line.starts_with(q)) {
+            if !line[3..].contains(quote) {
+                while i + 1 < lines.len() && !lines[i + 1].contains(quote) {
+                    i += 1;
+                }
+                i += 1;
+            }
+            i += 1;
+            continue;
+        }
+        let mut depth: i64 = 0;
+        loop {
+            let code = lines[i].split(" #").next().unwrap_or_default();
+            let opened = code.matches(['(', '[', '{']).count() as i64;
+            let closed = code.matches([')', ']', '}']).count() as i64;
+            depth += opened - closed;
+            if (depth > 0 || code.trim_end().ends_with('\\')) && i + 1 < lines.len() {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        out.push((start, i));
+        i += 1;
+    }
+    out
 }
 
 /// Line indices of the begin and end markers.
@@ -187,6 +296,46 @@ mod tests {
                 .contains("\n    app.include_router(artist_router.router)\n    # scaffold: end"),
             "{}",
             r.content
+        );
+    }
+
+    #[test]
+    fn inserts_blocks_into_a_hand_written_main() {
+        let main = "\"\"\"My app.\"\"\"\n\nfrom fastapi import (\n    FastAPI,\n)\n\nfrom app.core import x\n\napp = FastAPI(\n    title=\"x\",\n)\n\n\n@app.get(\"/\")\ndef root() -> None:\n    pass\n";
+        let r = register(main, "app", &["artist"]).unwrap();
+        assert!(
+            r.content.contains("from app.core import x\n\n# scaffold: begin router imports\n# isort: off\nfrom app.api.v1.routers import artist as artist_router\n# isort: on\n# scaffold: end router imports\n"),
+            "{}",
+            r.content
+        );
+        assert!(
+            r.content.contains("    title=\"x\",\n)\n# scaffold: begin router registrations\napp.include_router(artist_router.router)\n# scaffold: end router registrations\n"),
+            "{}",
+            r.content
+        );
+        assert_eq!(register(&r.content, "app", &["artist"]).unwrap().content, r.content);
+    }
+
+    #[test]
+    fn inserts_registrations_before_the_return_of_an_app_factory() {
+        let main = "from fastapi import FastAPI\n\n\ndef create_app() -> FastAPI:\n    app = FastAPI()\n    return app\n\n\napp = create_app()\n";
+        let r = register(main, "backend", &["artist"]).unwrap();
+        assert!(
+            r.content.contains("    app = FastAPI()\n    # scaffold: begin router registrations\n    app.include_router(artist_router.router)\n    # scaffold: end router registrations\n    return app\n"),
+            "{}",
+            r.content
+        );
+    }
+
+    #[test]
+    fn no_place_for_the_blocks_is_an_error() {
+        assert!(
+            register(
+                "from fastapi import FastAPI\napplication = FastAPI()\n",
+                "backend",
+                &["a"]
+            )
+            .is_err()
         );
     }
 

@@ -9,6 +9,8 @@ fixed_templates!(render_all, "project/", {
     Readme => "project/README.md",
     Gitignore => "project/.gitignore",
     Gitattributes => "project/.gitattributes",
+    CiWorkflow => "project/.github/workflows/ci.yml",
+    PreCommitConfig => "project/.pre-commit-config.yaml",
     AlembicIni => "project/alembic.ini",
     MigrationsEnv => "project/migrations/env.py",
     MigrationsScript => "project/migrations/script.py.mako",

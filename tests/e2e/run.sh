@@ -209,6 +209,23 @@ fi
 step "generate again writes nothing" generate_twice_writes_nothing "$P2"
 
 # ---------------------------------------------------------------------------
+echo "==> adopting scaffold: a hand-written main.py and an app factory"
+adopt() {
+    local variant=$1 dir="$WORK/adopt-$1"
+    "$SCAFFOLD" init "$dir" -q || return 1
+    cp "$ROOT/tests/fixtures/main/$variant.py" "$dir/backend/main.py"
+    (
+        cd "$dir" || exit 1
+        "$SCAFFOLD" new-domain artist name:str:unique 'bio:text?' -q || exit 1
+        "$SCAFFOLD" new-domain artwork title:str artist_id:ref:artist -q || exit 1
+        grep -q "include_router(artwork_router.router)" backend/main.py || exit 1
+    ) || return 1
+    static_checks "$dir" && pytest_sqlite "$dir"
+}
+step "marker-less main.py: blocks inserted, ruff, mypy, pytest" adopt plain
+step "app-factory main.py: blocks inserted, ruff, mypy, pytest" adopt factory
+
+# ---------------------------------------------------------------------------
 echo "==> examples/qwarty: committed code, every type, SQLite and PostgreSQL"
 Q="$WORK/qwarty"
 cp -r "$ROOT/examples/qwarty" "$Q"

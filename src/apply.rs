@@ -59,7 +59,7 @@ pub fn write(root: &Path, outcomes: &[Outcome], force: bool) -> anyhow::Result<V
 }
 
 /// Saves `old` as `.scaffold/backup/<path>` (`.1`, `.2`, ... if taken).
-fn backup(root: &Path, rel: &str, old: &str) -> anyhow::Result<String> {
+pub fn backup(root: &Path, rel: &str, old: &str) -> anyhow::Result<String> {
     let mut name = format!("{BACKUP_DIR}/{rel}");
     let mut n = 0;
     while root.join(&name).exists() {

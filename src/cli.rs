@@ -67,6 +67,33 @@ pub enum Command {
         after_help = "Examples:\n  scaffold check\n  scaffold check --format github    # annotations in GitHub Actions"
     )]
     Check(CheckArgs),
+
+    /// Delete a domain: its generated files, its router registration and its spec.
+    #[command(
+        name = "remove-domain",
+        after_help = "Files with hand edits or code in custom sections are kept unless --force\n(which saves them under .scaffold/backup/ first). Refused while other specs reference NAME."
+    )]
+    RemoveDomain(RemoveDomainArgs),
+
+    /// Show the domains, their files and whether each is up to date.
+    List(ListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RemoveDomainArgs {
+    /// Domain to remove.
+    pub name: String,
+
+    /// Also remove files with hand edits or custom code (backed up first).
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

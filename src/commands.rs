@@ -7,7 +7,7 @@ use anyhow::{Context, bail};
 
 use crate::ExitStatus;
 use crate::apply::{self, Outcome};
-use crate::cli::{CheckArgs, CheckFormat, GenerateArgs, InitArgs, NewDomainArgs};
+use crate::cli::{CheckArgs, CheckFormat, GenerateArgs, InitArgs, ListArgs, NewDomainArgs, RemoveDomainArgs};
 use crate::config::{self, Project, ProjectConfig};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::{self, PendingSpec};
@@ -17,7 +17,8 @@ use crate::plan::Plan;
 use crate::reconcile::{Conflict, Decision, same_but_whitespace};
 use crate::registry::{self, Registered};
 use crate::render;
-use crate::spec::{self, Domain, Domains};
+use crate::sections;
+use crate::spec::{self, Domain, Domains, FileKind};
 
 pub fn init(base: &Path, args: &InitArgs, reporter: &Reporter) -> anyhow::Result<ExitStatus> {
     let dir = match &args.dir {
@@ -263,7 +264,7 @@ pub fn check(base: &Path, args: &CheckArgs, reporter: &Reporter) -> anyhow::Resu
     if args.domains.is_empty() {
         for path in load::orphans(&project, &domains)? {
             findings.push(Finding {
-                reason: "its spec was deleted; run `scaffold remove-domain` for it, or restore the spec".to_owned(),
+                reason: "its spec was deleted: delete this file, or restore the spec".to_owned(),
                 state: "orphan",
                 line: 1,
                 diff: String::new(),
@@ -283,7 +284,9 @@ pub fn check(base: &Path, args: &CheckArgs, reporter: &Reporter) -> anyhow::Resu
             format!("{} stale", findings.len())
         }
     );
-    let fix = if findings.iter().any(|f| f.state == "conflict") {
+    let fix = if findings.iter().any(|f| f.state == "orphan") && findings.iter().all(|f| f.state == "orphan") {
+        "to fix: delete the orphaned files (or restore their specs) and commit the result"
+    } else if findings.iter().any(|f| f.state == "conflict") {
         "to fix: move hand edits into custom sections or the spec, then run `scaffold generate` (or `scaffold generate --force`), and commit the result"
     } else {
         "to fix: run `scaffold generate` and commit the result"
@@ -379,4 +382,167 @@ pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
 /// GitHub workflow commands need `%`, CR and LF escaped in messages.
 fn github_escape(s: &str) -> String {
     s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// State of one file of a domain, for `list`.
+#[derive(Debug, serde::Serialize)]
+struct FileState {
+    path: String,
+    state: &'static str,
+}
+
+#[derive(Debug, serde::Serialize)]
+struct DomainState {
+    domain: String,
+    spec: String,
+    files: Vec<FileState>,
+}
+
+pub fn list(base: &Path, args: &ListArgs, reporter: &Reporter) -> anyhow::Result<ExitStatus> {
+    let project = config::discover(base)?;
+    let domains = load::domains(&project, None)?;
+    let mut report = Vec::new();
+    for domain in domains.values() {
+        let plan = render::domain::plan(&project.config, domain, &domains);
+        let outcomes = apply::evaluate(&project.root, &plan)?;
+        let mut files: Vec<FileState> = outcomes
+            .into_iter()
+            .filter(|o| !matches!(o.decision, Decision::Exist))
+            .map(|o| FileState {
+                state: match o.decision {
+                    Decision::Unchanged => "up to date",
+                    Decision::Create(_) => "missing",
+                    Decision::Conflict { .. } => "edited",
+                    _ => "stale",
+                },
+                path: o.path,
+            })
+            .collect();
+        for kind in domain.owned.iter().copied() {
+            if let Some(path) = render::domain::path_of(&project.config, domain, kind) {
+                files.push(FileState { path, state: "owned" });
+            }
+        }
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        report.push(DomainState {
+            domain: domain.names.snake.clone(),
+            spec: domain.spec_path.clone(),
+            files,
+        });
+    }
+    if args.json {
+        reporter.line(&serde_json::to_string_pretty(&report).expect("plain data serialises"));
+        return Ok(ExitStatus::Success);
+    }
+    if report.is_empty() {
+        reporter.line(&format!(
+            "no domains yet: add one with `scaffold new-domain NAME FIELD...` (specs live in {}/)",
+            project.config.specs
+        ));
+    }
+    for d in &report {
+        reporter.line(&format!("{}  ({})", d.domain, d.spec));
+        for f in &d.files {
+            reporter.line(&format!("  {:<10}  {}", f.state, f.path));
+        }
+    }
+    Ok(ExitStatus::Success)
+}
+
+pub fn remove_domain(base: &Path, args: &RemoveDomainArgs, reporter: &Reporter) -> anyhow::Result<ExitStatus> {
+    let project = config::discover(base)?;
+    let domains = load::domains(&project, None)?;
+    let name = args.name.as_str();
+    let Some(domain) = domains.get(name) else {
+        let hint = crate::diag::did_you_mean(name, domains.keys().map(String::as_str))
+            .map_or_else(String::new, |s| format!(" (did you mean '{s}'?)"));
+        bail!("no spec for domain '{name}'{hint}");
+    };
+    let referrers: Vec<String> = domains
+        .values()
+        .filter(|d| d.names.snake != name && d.referenced().contains(&name))
+        .map(|d| d.spec_path.clone())
+        .collect();
+    if !referrers.is_empty() {
+        bail!(
+            "cannot remove '{name}': still referenced by {}; remove those ref fields (or domains) first",
+            referrers.join(", ")
+        );
+    }
+    // main.py without the domain, computed before anything is touched.
+    let main = project.config.main.clone();
+    let main_py = load::read_project_file(&project.root, &main)?;
+    let remaining: Vec<&str> = domains.keys().map(String::as_str).filter(|d| *d != name).collect();
+    let registered = registry::register(&main_py, &project.config.package, &remaining).map_err(|e| {
+        let registry::RegistryError::Markers(m) = e;
+        anyhow::anyhow!("{main}: {m}")
+    })?;
+
+    let mut paths: Vec<String> = FileKind::ALL
+        .iter()
+        .filter(|k| domain.generates(**k))
+        .filter_map(|k| render::domain::path_of(&project.config, domain, *k))
+        .collect();
+    let mut kept = 0;
+    let init = render::domain::init_path(&project.config, domain);
+    for path in paths.drain(..) {
+        let Ok(text) = std::fs::read_to_string(project.root.join(&path)) else {
+            continue;
+        };
+        let pristine = sections::is_untouched(&text)
+            && sections::parse_sections(&text).is_ok_and(|s| s.iter().all(|s| s.body.trim().is_empty()));
+        if pristine || args.force {
+            if !pristine {
+                let backup = apply::backup(&project.root, &path, &text)?;
+                reporter.say(&format!("saved {path} as {backup}"));
+            }
+            apply::remove(&project.root, &path)?;
+            reporter.file(Verb::Remove, &path);
+        } else {
+            kept += 1;
+            reporter.file(
+                Verb::Keep,
+                &format!("{path} (hand edits or custom code; delete it yourself or use --force)"),
+            );
+        }
+    }
+    for kind in domain.owned.iter() {
+        if let Some(path) = render::domain::path_of(&project.config, domain, *kind)
+            && project.root.join(&path).exists()
+        {
+            kept += 1;
+            reporter.file(Verb::Keep, &format!("{path} (owned by the team)"));
+        }
+    }
+    // The folder's __init__.py goes with the last generated file in it.
+    let folder = project.root.join(&init).parent().map(Path::to_path_buf);
+    if let Some(folder) = folder {
+        let only_init = std::fs::read_dir(&folder)
+            .map(|entries| {
+                entries
+                    .filter_map(Result::ok)
+                    .all(|e| e.file_name() == "__init__.py" || e.file_name() == "__pycache__")
+            })
+            .unwrap_or(false);
+        if only_init && folder.exists() {
+            std::fs::remove_dir_all(&folder).with_context(|| format!("cannot remove {}", folder.display()))?;
+            reporter.file(Verb::Remove, &format!("{}/", init.trim_end_matches("/__init__.py")));
+        }
+    }
+    if registered.content != main_py {
+        let mut plan = Plan::default();
+        plan.whole(main.clone(), registered.content);
+        let outcomes = apply::evaluate(&project.root, &plan)?;
+        apply::write(&project.root, &outcomes, false)?;
+        reporter.file(Verb::Unregister, &format!("{name} from {main}"));
+    }
+    let spec_text = load::read_project_file(&project.root, &domain.spec_path)?;
+    let backup = apply::backup(&project.root, &domain.spec_path, &spec_text)?;
+    apply::remove(&project.root, &domain.spec_path)?;
+    reporter.file(Verb::Remove, &format!("{} (saved as {backup})", domain.spec_path));
+    Ok(if kept > 0 {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
 }

@@ -21,6 +21,9 @@ pub enum Verb {
     Force,
     /// `check`: the file is not what the specs produce.
     Stale,
+    Remove,
+    /// `remove-domain` left a file with someone's work in it.
+    Keep,
 }
 
 impl Verb {
@@ -35,13 +38,15 @@ impl Verb {
             Self::Conflict => "conflict",
             Self::Force => "force",
             Self::Stale => "stale",
+            Self::Remove => "remove",
+            Self::Keep => "keep",
         }
     }
 
     fn style(self) -> Style {
         let color = match self {
             Self::Create | Self::Register => AnsiColor::Green,
-            Self::Update | Self::Unregister | Self::Force => AnsiColor::Yellow,
+            Self::Update | Self::Unregister | Self::Force | Self::Remove | Self::Keep => AnsiColor::Yellow,
             Self::Unchanged | Self::Exist => AnsiColor::Blue,
             Self::Conflict | Self::Stale => AnsiColor::Red,
         };

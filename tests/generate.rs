@@ -339,3 +339,114 @@ fn symlinks_leading_out_of_the_project_are_refused() {
     assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
     assert!(!dir.path().join("domains/artist.toml").exists(), "nothing written");
 }
+
+#[test]
+fn list_shows_each_file_and_its_state() {
+    let dir = init_project();
+    assert_eq!(scaffold(dir.path(), ARTIST).code, 0);
+    write(
+        &dir.path().join("domains/artist.toml"),
+        &(read(&dir.path().join("domains/artist.toml")) + "\n[files]\ntests = \"owned\"\n"),
+    );
+    std::fs::remove_file(dir.path().join("backend/dtos/artist.py")).unwrap();
+    let run = scaffold(dir.path(), &["list"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    insta::assert_snapshot!(run.stdout);
+    let json = scaffold(dir.path(), &["list", "--json"]);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(doc[0]["domain"], "artist");
+    assert!(
+        doc[0]["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["state"] == "missing")
+    );
+}
+
+#[test]
+fn remove_domain_unregisters_and_keeps_custom_code() {
+    let dir = init_project();
+    assert_eq!(scaffold(dir.path(), ARTIST).code, 0);
+    assert_eq!(
+        scaffold(
+            dir.path(),
+            &["new-domain", "artwork", "title:str", "artist_id:ref:artist"]
+        )
+        .code,
+        0
+    );
+
+    let refused = scaffold(dir.path(), &["remove-domain", "artist"]);
+    assert_eq!(refused.code, 2, "{}", refused.transcript());
+    assert!(
+        refused.stderr.contains("still referenced by domains/artwork.toml"),
+        "{}",
+        refused.stderr
+    );
+
+    let service = dir.path().join("backend/domain/artwork/service.py");
+    let custom = read(&service).replace(
+        "    # scaffold: end custom methods",
+        "    LIMIT = 3\n    # scaffold: end custom methods",
+    );
+    write(&service, &custom);
+    let run = scaffold(dir.path(), &["remove-domain", "artwork"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout.contains("keep  backend/domain/artwork/service.py"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("unregister  artwork from backend/main.py"),
+        "{}",
+        run.stdout
+    );
+    assert!(!dir.path().join("backend/domain/artwork/model.py").exists());
+    assert!(!dir.path().join("domains/artwork.toml").exists());
+    assert_eq!(read(&service), custom, "custom code kept");
+    assert!(!read(&dir.path().join("backend/main.py")).contains("artwork"));
+
+    // With the referencing domain gone, artist goes too, --force included.
+    let repo = dir.path().join("backend/domain/artist/repository.py");
+    write(&repo, &read(&repo).replace("never commits", "NEVER commits"));
+    std::fs::remove_file(&service).unwrap();
+    let forced = scaffold(dir.path(), &["remove-domain", "artist", "--force"]);
+    assert_eq!(forced.code, 0, "{}", forced.transcript());
+    assert!(!repo.exists());
+    assert!(read(&dir.path().join(".scaffold/backup/backend/domain/artist/repository.py")).contains("NEVER"));
+    assert!(!dir.path().join("backend/domain/artist").exists());
+    let check = scaffold(dir.path(), &["check"]);
+    assert_eq!(check.code, 0, "{}", check.transcript());
+}
+
+#[test]
+fn hand_written_main_py_gets_the_blocks() {
+    let dir = init_project();
+    let main = dir.path().join("backend/main.py");
+    let plain = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/main/plain.py")).unwrap();
+    write(&main, &plain);
+    let run = scaffold(dir.path(), ARTIST);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let text = read(&main);
+    assert!(text.contains("# scaffold: begin router imports\n# isort: off\nfrom backend.api.v1.routers import artist as artist_router\n"), "{text}");
+    assert!(
+        text.contains(")\n# scaffold: begin router registrations\napp.include_router(artist_router.router)\n"),
+        "{text}"
+    );
+
+    write(&main, "from fastapi import FastAPI\n\napplication = FastAPI()\n");
+    let refused = scaffold(dir.path(), &["generate"]);
+    assert_eq!(refused.code, 2, "{}", refused.transcript());
+    assert!(
+        refused.stderr.contains("# scaffold: begin router imports"),
+        "says what to add: {}",
+        refused.stderr
+    );
+    assert_eq!(
+        read(&main),
+        "from fastapi import FastAPI\n\napplication = FastAPI()\n",
+        "nothing written"
+    );
+}

@@ -489,10 +489,30 @@ struct DefaultSortCase {
 }
 
 /// The plan of one domain's files (those not handed over with `[files]`).
+/// Where a domain's file of `kind` lives; None for tests when the project
+/// generates none.
+pub fn path_of(config: &ProjectConfig, domain: &Domain, kind: FileKind) -> Option<String> {
+    let (pkg, d) = (&config.package, &domain.names.snake);
+    Some(match kind {
+        FileKind::Model => format!("{pkg}/domain/{d}/model.py"),
+        FileKind::Dtos => format!("{pkg}/dtos/{d}.py"),
+        FileKind::Repository => format!("{pkg}/domain/{d}/repository.py"),
+        FileKind::Service => format!("{pkg}/domain/{d}/service.py"),
+        FileKind::Router => format!("{pkg}/api/v1/routers/{d}.py"),
+        FileKind::Tests if config.tests.is_empty() => return None,
+        FileKind::Tests => format!("{}/test_{d}.py", config.tests),
+    })
+}
+
+/// The package marker of a domain's folder, written once.
+pub fn init_path(config: &ProjectConfig, domain: &Domain) -> String {
+    format!("{}/domain/{}/__init__.py", config.package, domain.names.snake)
+}
+
+/// The plan of one domain's files (those not handed over with `[files]`).
 pub fn plan(config: &ProjectConfig, domain: &Domain, all: &Domains) -> Plan {
     let mut plan = Plan::default();
     let pkg = &config.package;
-    let d = &domain.names.snake;
     let FieldCode {
         fields,
         model_imports,
@@ -500,26 +520,6 @@ pub fn plan(config: &ProjectConfig, domain: &Domain, all: &Domains) -> Plan {
         response_imports,
     } = field_code(config, domain, all);
     let mut view = View::new(config, domain, all, fields);
-
-    plan.once(
-        format!("{pkg}/domain/{d}/__init__.py"),
-        format!("\"\"\"{} domain: {}\"\"\"\n", view.class, view.doc),
-    );
-    if domain.owns(FileKind::Model) {
-        plan.generated(format!("{pkg}/domain/{d}/model.py"), render_model(&view, model_imports));
-    }
-    if domain.owns(FileKind::Dtos) {
-        plan.generated(
-            format!("{pkg}/dtos/{d}.py"),
-            render_dtos(&view, dto_imports, response_imports),
-        );
-    }
-    if domain.owns(FileKind::Repository) {
-        plan.generated(
-            format!("{pkg}/domain/{d}/repository.py"),
-            render_repository(&view, domain),
-        );
-    }
     let mut router_imports = Imports::new(pkg);
     let mut service_imports = Imports::new(pkg);
     view.filters = domain
@@ -529,23 +529,34 @@ pub fn plan(config: &ProjectConfig, domain: &Domain, all: &Domains) -> Plan {
         .filter_map(|name| domain.field(name))
         .map(|f| filter_view(f, all, domain, &mut router_imports, &mut service_imports, pkg))
         .collect();
-    if domain.owns(FileKind::Service) {
-        plan.generated(
-            format!("{pkg}/domain/{d}/service.py"),
-            render_service(&view, all, service_imports),
-        );
-    }
-    if domain.owns(FileKind::Router) {
-        plan.generated(
-            format!("{pkg}/api/v1/routers/{d}.py"),
-            render_router(&view, router_imports),
-        );
-    }
-    if domain.owns(FileKind::Tests) && !config.tests.is_empty() {
-        plan.generated(
-            format!("{}/test_{d}.py", config.tests),
-            render_tests(&view, domain, all, &config.api_prefix),
-        );
+
+    plan.once(
+        init_path(config, domain),
+        format!("\"\"\"{} domain: {}\"\"\"\n", view.class, view.doc),
+    );
+    let mut model_imports = Some(model_imports);
+    let mut dto_imports = Some((dto_imports, response_imports));
+    let mut router_imports = Some(router_imports);
+    let mut service_imports = Some(service_imports);
+    for kind in FileKind::ALL {
+        if !domain.generates(kind) {
+            continue;
+        }
+        let Some(path) = path_of(config, domain, kind) else {
+            continue;
+        };
+        let content = match kind {
+            FileKind::Model => render_model(&view, model_imports.take().expect("rendered once")),
+            FileKind::Dtos => {
+                let (input, output) = dto_imports.take().expect("rendered once");
+                render_dtos(&view, input, output)
+            }
+            FileKind::Repository => render_repository(&view, domain),
+            FileKind::Service => render_service(&view, all, service_imports.take().expect("rendered once")),
+            FileKind::Router => render_router(&view, router_imports.take().expect("rendered once")),
+            FileKind::Tests => render_tests(&view, domain, all, &config.api_prefix),
+        };
+        plan.generated(path, content);
     }
     plan
 }
@@ -846,7 +857,7 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
             snake: t.names.snake.clone(),
             shouty: t.names.shouty.clone(),
             missing_id: IdType::of(t.id).missing_literal().to_owned(),
-            can_create: tops.create && t.owns(FileKind::Tests),
+            can_create: tops.create && t.generates(FileKind::Tests),
             can_delete: tops.delete,
             test_module: format!("{}.test_{}", v.tests_module, t.names.snake),
             url: format!("{}/{}", api_prefix, t.names.url),

@@ -261,7 +261,8 @@ impl Domain {
         self.fields.iter().find(|f| f.name == name)
     }
 
-    pub fn owns(&self, kind: FileKind) -> bool {
+    /// Whether scaffold writes this file (it was not handed over with `[files]`).
+    pub fn generates(&self, kind: FileKind) -> bool {
         !self.owned.contains(&kind)
     }
 

@@ -207,6 +207,23 @@ else
     step "uvicorn starts" false
 fi
 step "generate again writes nothing" generate_twice_writes_nothing "$P2"
+format_on_save_is_no_drift() {
+    (
+        cd "$P2" || exit 1
+        "$PY" "$ROOT/tests/e2e/fill_sections.py" . backend || exit 1
+        local before after
+        before=$(grep -r CUSTOM-CODE-MARKER --include='*.py' . | wc -l)
+        for n in 79 88 100 120; do "$VENV/bin/ruff" format -q --line-length "$n" . || exit 1; done
+        "$VENV/bin/ruff" check --fix -q . || exit 1
+        "$VENV/bin/ruff" format -q . || exit 1
+        after=$(grep -r CUSTOM-CODE-MARKER --include='*.py' . | wc -l)
+        [ "$before" = "$after" ] || { echo "custom code lost: $before lines before, $after after"; exit 1; }
+        "$SCAFFOLD" check || exit 1
+        "$VENV/bin/mypy" --strict || exit 1
+        "$VENV/bin/pytest" -q -p no:cacheprovider || exit 1
+    )
+}
+step "code in every custom section and main.py, ruff format 79/88/100/120 + ruff --fix: check clean, pytest" format_on_save_is_no_drift
 
 # ---------------------------------------------------------------------------
 echo "==> adopting scaffold: a hand-written main.py and an app factory"

@@ -77,6 +77,19 @@ pub enum Command {
 
     /// Show the domains, their files and whether each is up to date.
     List(ListArgs),
+
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  scaffold completions bash > ~/.local/share/bash-completion/completions/scaffold\n  scaffold completions zsh > ~/.zfunc/_scaffold\n  scaffold completions fish > ~/.config/fish/completions/scaffold.fish"
+    )]
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,8 @@ use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use anstyle::{AnsiColor, Style};
+
 /// A file the user wrote, kept so errors can quote it.
 #[derive(Debug, Clone)]
 pub struct Source {
@@ -83,29 +85,66 @@ impl Diagnostic {
     }
 }
 
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Diagnostic {
+    /// The rustc-style report: `file:line:col: error: message`, the source
+    /// line with a caret under the span, and `= help:` when there is a fix.
+    pub fn render(&self, color: bool) -> String {
+        let paint = |style: Style, text: &str| {
+            if color {
+                format!("{style}{text}{style:#}")
+            } else {
+                text.to_owned()
+            }
+        };
+        let red = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
+        let blue = Style::new().fg_color(Some(AnsiColor::Blue.into())).bold();
+        let bold = Style::new().bold();
         let file = self.file.display();
+        let mut out = String::new();
         match &self.location {
             Some(loc) => {
-                writeln!(f, "{file}:{}:{}: error: {}", loc.line, loc.col, self.message)?;
+                let head = format!("{file}:{}:{}:", loc.line, loc.col);
+                out += &format!(
+                    "{} {} {}\n",
+                    paint(bold, &head),
+                    paint(red, "error:"),
+                    paint(bold, &self.message)
+                );
                 let gutter = loc.line.to_string().len();
-                writeln!(f, "{:gutter$} |", "")?;
-                writeln!(f, "{} | {}", loc.line, loc.line_text)?;
+                out += &paint(blue, &format!("{:gutter$} |", ""));
+                out.push('\n');
+                out += &format!("{} {}\n", paint(blue, &format!("{} |", loc.line)), loc.line_text);
                 let pad: String = loc
                     .line_text
                     .chars()
                     .take(loc.col - 1)
                     .map(|c| if c == '\t' { '\t' } else { ' ' })
                     .collect();
-                write!(f, "{:gutter$} | {pad}{}", "", "^".repeat(loc.width))?;
+                out += &format!(
+                    "{} {pad}{}",
+                    paint(blue, &format!("{:gutter$} |", "")),
+                    paint(red, &"^".repeat(loc.width))
+                );
             }
-            None => write!(f, "{file}: error: {}", self.message)?,
+            None => {
+                out += &format!(
+                    "{} {} {}",
+                    paint(bold, &format!("{file}:")),
+                    paint(red, "error:"),
+                    paint(bold, &self.message)
+                );
+            }
         }
         if let Some(help) = &self.help {
-            write!(f, "\n  = help: {help}")?;
+            out += &format!("\n  = {} {help}", paint(blue, "help:"));
         }
-        Ok(())
+        out
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(false))
     }
 }
 
@@ -121,21 +160,22 @@ impl Diagnostics {
     }
 }
 
+impl Diagnostics {
+    /// Every diagnostic, then one summary line.
+    pub fn render(&self, color: bool) -> String {
+        let mut out: Vec<String> = self.0.iter().map(|d| d.render(color)).collect();
+        let n = self.0.len();
+        out.push(format!(
+            "error: {n} problem{} found; nothing was written",
+            if n == 1 { "" } else { "s" }
+        ));
+        out.join("\n\n")
+    }
+}
+
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, d) in self.0.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-                writeln!(f)?;
-            }
-            write!(f, "{d}")?;
-        }
-        let n = self.0.len();
-        write!(
-            f,
-            "\n\nerror: {n} problem{} found; nothing was written",
-            if n == 1 { "" } else { "s" }
-        )
+        f.write_str(&self.render(false))
     }
 }
 

@@ -46,5 +46,13 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Check(args) => commands::check(&base, &args, &reporter),
         Command::RemoveDomain(args) => commands::remove_domain(&base, &args, &reporter),
         Command::List(args) => commands::list(&base, &args, &reporter),
+        Command::Completions(args) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut command, "scaffold", &mut script);
+            // A closed pipe (`| head`) is the reader's choice, not an error.
+            let _ = std::io::Write::write_all(&mut std::io::stdout(), &script);
+            Ok(ExitStatus::Success)
+        }
     }
 }

@@ -84,3 +84,19 @@ fn commands_outside_a_project_say_how_to_start() {
     assert!(run.stderr.contains("no scaffold.toml"), "{}", run.stderr);
     assert!(run.stderr.contains("scaffold init"), "{}", run.stderr);
 }
+
+#[test]
+fn completions_for_every_shell() {
+    let dir = tempfile::tempdir().unwrap();
+    for (shell, needle) in [
+        ("bash", "_scaffold()"),
+        ("zsh", "#compdef scaffold"),
+        ("fish", "complete -c scaffold"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let run = scaffold(dir.path(), &["completions", shell]);
+        assert_eq!(run.code, 0, "{shell}: {}", run.transcript());
+        assert!(run.stdout.contains(needle), "{shell}: {}", run.stdout);
+        assert!(run.stdout.contains("new-domain"), "{shell} completes subcommands");
+    }
+}

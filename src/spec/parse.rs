@@ -76,6 +76,37 @@ const RESERVED_FIELDS: &[&str] = &[
     "from_model",
 ];
 
+/// Field names that would shadow a type the generated classes annotate
+/// other fields with (`name: str` after a field called `str` breaks).
+const SHADOWING_FIELDS: &[&str] = &[
+    "str", "int", "float", "bool", "bytes", "dict", "list", "set", "tuple", "object", "date", "datetime", "uuid",
+    "decimal",
+];
+
+/// Class names the generated modules import; a domain whose class name is
+/// one of them would shadow it.
+const IMPORTED_CLASSES: &[&str] = &[
+    "Field",
+    "Query",
+    "Path",
+    "Response",
+    "Depends",
+    "Annotated",
+    "Literal",
+    "Self",
+    "Any",
+    "Mapping",
+    "Decimal",
+    "BaseModel",
+    "ConfigDict",
+    "PageDto",
+    "StrEnum",
+    "AsyncSession",
+    "JsonValue",
+    "Text",
+    "BigInteger",
+];
+
 /// Domain names that clash with the layout or with generated module names.
 pub const RESERVED_DOMAINS: &[&str] = &["shared", "base", "session", "types", "page", "api", "deps"];
 
@@ -285,6 +316,12 @@ pub fn domain_name_problem(name: &str) -> Option<String> {
     if RESERVED_DOMAINS.contains(&name) {
         return Some(format!("domain name '{name}' is reserved by the generated layout"));
     }
+    let class = heck::ToUpperCamelCase::to_upper_camel_case(name);
+    if IMPORTED_CLASSES.contains(&class.as_str()) {
+        return Some(format!(
+            "domain name '{name}' would make a class '{class}', which shadows a name the generated code imports"
+        ));
+    }
     if name.len() > MAX_NAME_LEN {
         return Some(format!("domain name '{name}' is longer than {MAX_NAME_LEN} characters"));
     }
@@ -412,7 +449,15 @@ fn parse_field(
 ) -> Option<Field> {
     let name = key.get_ref().to_string();
     let name_ok = r.name_check(key.span(), "field name", &name);
-    if name_ok && (RESERVED_FIELDS.contains(&name.as_str()) || name.starts_with("model_")) {
+    if name_ok && SHADOWING_FIELDS.contains(&name.as_str()) {
+        r.error(
+            key.span(),
+            format!("field name '{name}' would shadow the type `{name}` in the generated classes"),
+        )
+        .help = Some(format!(
+            "choose a more specific name, e.g. '{name}_value' or 'event_{name}'"
+        ));
+    } else if name_ok && (RESERVED_FIELDS.contains(&name.as_str()) || name.starts_with("model_")) {
         let help = if name.starts_with("model_") {
             "pydantic reserves the 'model_' prefix; choose another name".to_owned()
         } else {
@@ -555,7 +600,9 @@ fn parse_field(
         "str" => {
             if let Some((p, span)) = &pattern {
                 if let Err(e) = regex::Regex::new(p) {
-                    let first = e.to_string().lines().last().unwrap_or_default().trim().to_owned();
+                    let text = e.to_string();
+                    let last = text.lines().last().unwrap_or_default().trim();
+                    let first = last.strip_prefix("error:").unwrap_or(last).trim().to_owned();
                     r.error(
                         span.clone(),
                         format!("pattern is not a valid regular expression: {first}"),
@@ -835,7 +882,8 @@ fn parse_api(r: &mut Reader<'_>, value: Option<&Value<'_>>, fields: &[Field], ti
                             }
                         }
                     }
-                    if chosen.is_empty() {
+                    let items = v.get_ref().as_array().map_or(0, |a| a.len());
+                    if chosen.is_empty() && items == 0 {
                         r.error(v.span(), "list at least one operation");
                     }
                     chosen.sort();

@@ -8,12 +8,50 @@ use crate::diag::{Diagnostic, Source};
 /// Checks what needs every parsed spec (`parse_spec` already checked that
 /// each `to` names a spec): cycles of required refs.
 pub fn resolve(parsed: BTreeMap<String, (Source, Domain)>) -> Result<Domains, Vec<Diagnostic>> {
-    let errors = required_ref_cycles(&parsed);
+    let mut errors = name_clashes(&parsed);
+    errors.extend(required_ref_cycles(&parsed));
     if errors.is_empty() {
         Ok(parsed.into_iter().map(|(name, (_, domain))| (name, domain)).collect())
     } else {
         Err(errors)
     }
+}
+
+/// Two domains may not share a table or a URL (e.g. `person` with plural
+/// `people` next to a domain `people`); the spec whose plural clashes says so.
+fn name_clashes(parsed: &BTreeMap<String, (Source, Domain)>) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    for (name, (source, domain)) in parsed {
+        let plural = &domain.names.plural;
+        let clash = parsed
+            .iter()
+            .find(|(other, (_, d))| *other != name && (d.names.snake == *plural || d.names.plural == *plural));
+        if let Some((other, _)) = clash {
+            let span = plural_span(&source.text);
+            errors.push(
+                source
+                    .error(
+                        span,
+                        format!("domains '{name}' and '{other}' would share the table and URL '{plural}'"),
+                    )
+                    .with_help("set a different `plural` in this spec"),
+            );
+        }
+    }
+    errors
+}
+
+/// Where `plural = ...` is written, or the start of the file.
+fn plural_span(text: &str) -> std::ops::Range<usize> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if line.trim_start().starts_with("plural") {
+            let start = offset + line.len() - line.trim_start().len();
+            return start..start + "plural".len();
+        }
+        offset += line.len();
+    }
+    0..0
 }
 
 /// Required ref fields of `name`: (target domain, field).

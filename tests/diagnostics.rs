@@ -1,0 +1,196 @@
+//! One bad spec per case of DESIGN §7: each must exit 2 with its first line
+//! pointing at the spot (file:line:col) and saying what is wrong.
+
+mod common;
+
+use common::{init_project, scaffold, snapshot_tree, write};
+
+/// (case, extra specs, spec of domain `artwork`)
+const CASES: &[(&str, &[(&str, &str)], &str)] = &[
+    ("toml_syntax", &[], "[fields.title\ntype = \"str\"\n"),
+    (
+        "unknown_top_key",
+        &[],
+        "descripton = \"x\"\n[fields.title]\ntype = \"str\"\n",
+    ),
+    (
+        "unknown_field_key",
+        &[],
+        "[fields.title]\ntype = \"str\"\nmax_lenght = 3\n",
+    ),
+    ("unknown_type", &[], "[fields.title]\ntype = \"string\"\n"),
+    (
+        "wrong_value_type",
+        &[],
+        "[fields.title]\ntype = \"str\"\nmax_length = \"long\"\n",
+    ),
+    (
+        "key_not_for_type",
+        &[],
+        "[fields.year]\ntype = \"int\"\nmax_length = 4\n",
+    ),
+    ("missing_type", &[], "[fields.title]\nmax_length = 4\n"),
+    ("python_keyword", &[], "[fields.class]\ntype = \"str\"\n"),
+    ("reserved_id", &[], "[fields.id]\ntype = \"str\"\n"),
+    ("reserved_created_at", &[], "[fields.created_at]\ntype = \"datetime\"\n"),
+    ("reserved_metadata", &[], "[fields.metadata]\ntype = \"json\"\n"),
+    ("reserved_model_prefix", &[], "[fields.model_name]\ntype = \"str\"\n"),
+    ("reserved_query_param", &[], "[fields.limit]\ntype = \"int\"\n"),
+    ("shadowing_type_name", &[], "[fields.date]\ntype = \"date\"\n"),
+    ("not_snake_case", &[], "[fields.ArtistName]\ntype = \"str\"\n"),
+    (
+        "min_over_max_length",
+        &[],
+        "[fields.title]\ntype = \"str\"\nmin_length = 9\nmax_length = 3\n",
+    ),
+    (
+        "ge_over_le",
+        &[],
+        "[fields.year]\ntype = \"int\"\nge = 2000\nle = 1000\n",
+    ),
+    (
+        "default_not_in_values",
+        &[],
+        "[fields.medium]\ntype = \"enum\"\nvalues = [\"oil\", \"acrylic\"]\ndefault = \"oils\"\n",
+    ),
+    (
+        "default_out_of_bounds",
+        &[],
+        "[fields.year]\ntype = \"int\"\nge = 1000\ndefault = 5\n",
+    ),
+    (
+        "invalid_pattern",
+        &[],
+        "[fields.isbn]\ntype = \"str\"\npattern = \"^[0-9\"\nexample = \"1\"\n",
+    ),
+    (
+        "example_not_matching",
+        &[],
+        "[fields.isbn]\ntype = \"str\"\npattern = \"^[0-9]{13}$\"\nexample = \"12\"\n",
+    ),
+    (
+        "pattern_without_example",
+        &[],
+        "[fields.isbn]\ntype = \"str\"\npattern = \"^[0-9]{13}$\"\n",
+    ),
+    (
+        "decimal_places_over_digits",
+        &[],
+        "[fields.price]\ntype = \"decimal\"\nmax_digits = 4\ndecimal_places = 6\n",
+    ),
+    (
+        "ref_to_missing_domain",
+        &[],
+        "[fields.artist_id]\ntype = \"ref\"\nto = \"artst\"\n",
+    ),
+    (
+        "required_ref_cycle",
+        &[("artist", "[fields.artwork_id]\ntype = \"ref\"\nto = \"artwork\"\n")],
+        "[fields.artist_id]\ntype = \"ref\"\nto = \"artist\"\n",
+    ),
+    (
+        "set_null_on_required",
+        &[],
+        "[fields.title]\ntype = \"str\"\n[fields.owner_id]\ntype = \"ref\"\nto = \"artwork\"\non_delete = \"set_null\"\n",
+    ),
+    (
+        "unknown_on_delete",
+        &[],
+        "[fields.owner_id]\ntype = \"ref\"\nto = \"artwork\"\noptional = true\non_delete = \"nullify\"\n",
+    ),
+    (
+        "filter_unknown_field",
+        &[],
+        "[fields.title]\ntype = \"str\"\n[api]\nfilters = [\"titel\"]\n",
+    ),
+    (
+        "filter_unsuitable_field",
+        &[],
+        "[fields.data]\ntype = \"json\"\n[api]\nfilters = [\"data\"]\n",
+    ),
+    (
+        "search_unsuitable_field",
+        &[],
+        "[fields.year]\ntype = \"int\"\n[api]\nsearch = [\"year\"]\n",
+    ),
+    (
+        "sort_unknown_field",
+        &[],
+        "[fields.title]\ntype = \"str\"\n[api]\nsort = [\"nope\"]\n",
+    ),
+    (
+        "unknown_operation",
+        &[],
+        "[fields.title]\ntype = \"str\"\n[api]\noperations = [\"lists\"]\n",
+    ),
+    (
+        "page_size_over_max",
+        &[],
+        "[fields.title]\ntype = \"str\"\n[api]\npage_size = 500\nmax_page_size = 100\n",
+    ),
+    (
+        "bad_dependency",
+        &[],
+        "[fields.title]\ntype = \"str\"\n[api]\ndependencies = [\"not a path\"]\n",
+    ),
+    (
+        "unknown_id_kind",
+        &[],
+        "id = \"integer\"\n[fields.title]\ntype = \"str\"\n",
+    ),
+    (
+        "bad_files_value",
+        &[],
+        "[fields.title]\ntype = \"str\"\n[files]\nservice = \"mine\"\n",
+    ),
+    ("no_fields", &[], "description = \"empty\"\n"),
+    (
+        "over_long_name",
+        &[],
+        "[fields.a_field_name_that_is_much_too_long_to_be_a_column]\ntype = \"str\"\n",
+    ),
+    (
+        "clashing_plural",
+        &[("people", "[fields.name]\ntype = \"str\"\n")],
+        "plural = \"people\"\n[fields.title]\ntype = \"str\"\n",
+    ),
+];
+
+#[test]
+fn every_bad_spec_case_points_at_the_problem() {
+    let mut report = String::new();
+    for (case, others, spec) in CASES {
+        let dir = init_project();
+        for (name, text) in *others {
+            write(&dir.path().join(format!("domains/{name}.toml")), text);
+        }
+        write(&dir.path().join("domains/artwork.toml"), spec);
+        let before = snapshot_tree(dir.path());
+        let run = scaffold(dir.path(), &["generate"]);
+        assert_eq!(run.code, 2, "{case}: {}", run.transcript());
+        assert_eq!(before, snapshot_tree(dir.path()), "{case}: nothing written");
+        let first = run.stderr.lines().next().unwrap_or_default();
+        assert!(first.contains(".toml"), "{case}: names the file: {first}");
+        report += &format!("{case}: {first}\n");
+    }
+    insta::assert_snapshot!(report);
+}
+
+#[test]
+fn bad_domain_names_on_the_command_line() {
+    let dir = init_project();
+    for name in [
+        "../x",
+        "/etc/passwd",
+        "Artist",
+        "class",
+        "shared",
+        "field",
+        "a_domain_name_that_is_much_too_long_to_be_useful",
+    ] {
+        let run = scaffold(dir.path(), &["new-domain", name, "title:str"]);
+        assert_eq!(run.code, 2, "{name}: {}", run.transcript());
+        assert!(run.stderr.contains("domain name"), "{name}: {}", run.stderr);
+    }
+    assert!(!dir.path().join("x.toml").exists());
+}

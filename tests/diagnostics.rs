@@ -5,8 +5,11 @@ mod common;
 
 use common::{init_project, scaffold, snapshot_tree, write};
 
-/// (case, extra specs, spec of domain `artwork`)
-const CASES: &[(&str, &[(&str, &str)], &str)] = &[
+/// Other specs of the project: (domain name, spec text).
+type Others = &'static [(&'static str, &'static str)];
+
+/// (case, other specs, spec of domain `artwork`)
+const CASES: &[(&str, Others, &str)] = &[
     ("toml_syntax", &[], "[fields.title\ntype = \"str\"\n"),
     (
         "unknown_top_key",

@@ -104,22 +104,23 @@ pub fn new_domain(base: &Path, args: &NewDomainArgs, reporter: &Reporter) -> any
         let plan = domain_plan(&project, &domains, &[name.to_owned()])?;
         return write_plan(&project, plan, &WriteMode::default(), reporter);
     }
-    if args.fields.is_empty() {
-        let why = if std::io::stdin().is_terminal() {
-            "give the fields on the command line"
-        } else {
-            "no terminal to ask for fields; give them on the command line"
-        };
+    let prompted;
+    let fields = if !args.fields.is_empty() {
+        &args.fields
+    } else if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
+        prompted = prompt_fields(name)?;
+        &prompted
+    } else {
         bail!(
-            "{why}, e.g. `scaffold new-domain {name} name:str:unique 'bio:text?' 'year:int?'` (see `scaffold new-domain --help`)"
+            "no fields given and no terminal to ask for them; pass them on the command line, e.g. `scaffold new-domain {name} name:str:unique 'bio:text?' 'year:int?'` (see `scaffold new-domain --help`)"
         );
-    }
+    };
     let id = args.id.map(|k| match k {
         crate::cli::IdKind::Str => "str",
         crate::cli::IdKind::Uuid => "uuid",
         crate::cli::IdKind::Int => "int",
     });
-    let text = spec::spec_from_compact(&args.fields, args.plural.as_deref(), id).map_err(|e| anyhow::anyhow!(e))?;
+    let text = spec::spec_from_compact(fields, args.plural.as_deref(), id).map_err(|e| anyhow::anyhow!(e))?;
     // Validate the new spec with all the others before anything is written.
     let domains = load::domains(&project, Some(PendingSpec { name, text: &text }))?;
     let mut plan = domain_plan(&project, &domains, &[name.to_owned()])?;
@@ -137,6 +138,41 @@ pub fn new_domain(base: &Path, args: &NewDomainArgs, reporter: &Reporter) -> any
         project.config.package, project.config.api_prefix, d.names.url
     ));
     Ok(status)
+}
+
+/// Asks for fields one by one on a terminal, checking each as it is typed.
+fn prompt_fields(domain: &str) -> anyhow::Result<Vec<String>> {
+    eprintln!("Fields of {domain}, one per line as NAME:TYPE[?] (e.g. title:str, year:int?, artist_id:ref:artist);");
+    eprintln!("types: {}. An empty line finishes.", spec::FIELD_TYPES.join(", "));
+    let mut fields: Vec<String> = Vec::new();
+    loop {
+        let taken: Vec<String> = fields.iter().map(|f| f.split(':').next().unwrap_or_default().to_owned()).collect();
+        let answer = inquire::Text::new(&format!("field {}:", fields.len() + 1))
+            .with_validator(move |input: &str| {
+                if input.trim().is_empty() {
+                    return Ok(inquire::validator::Validation::Valid);
+                }
+                let name = input.split(':').next().unwrap_or_default();
+                if taken.iter().any(|t| t == name) {
+                    return Ok(inquire::validator::Validation::Invalid(format!("'{name}' is already a field").into()));
+                }
+                Ok(match spec::check_compact_field(input.trim()) {
+                    Ok(()) => inquire::validator::Validation::Valid,
+                    Err(e) => inquire::validator::Validation::Invalid(e.into()),
+                })
+            })
+            .prompt()
+            .map_err(|e| anyhow::anyhow!("no fields: {e}"))?;
+        let answer = answer.trim().to_owned();
+        if answer.is_empty() {
+            break;
+        }
+        fields.push(answer);
+    }
+    if fields.is_empty() {
+        bail!("a domain needs at least one field");
+    }
+    Ok(fields)
 }
 
 pub fn generate(base: &Path, args: &GenerateArgs, reporter: &Reporter) -> anyhow::Result<ExitStatus> {

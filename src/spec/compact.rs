@@ -26,6 +26,22 @@ pub fn spec_from_compact(fields: &[String], plural: Option<&str>, id: Option<&st
     Ok(out)
 }
 
+/// Checks one compact field (as typed at the prompt): syntax, type and a
+/// field name the spec parser accepts.
+pub fn check_compact_field(arg: &str) -> Result<(), String> {
+    let toml = field_toml(arg)?;
+    let source = crate::diag::Source::new("prompt", toml);
+    let known: Vec<&str> = Vec::new();
+    match super::parse_spec(&source, "prompt", "prompt", &known) {
+        Ok(_) => Ok(()),
+        // A ref's target is checked with the whole project afterwards.
+        Err(errors) => match errors.iter().find(|e| !e.message.contains("refers to unknown domain")) {
+            Some(e) => Err(e.help.as_ref().map_or_else(|| e.message.clone(), |h| format!("{} ({h})", e.message))),
+            None => Ok(()),
+        },
+    }
+}
+
 fn field_toml(arg: &str) -> Result<String, String> {
     let (arg, mut optional) = match arg.strip_suffix('?') {
         Some(rest) => (rest, true),

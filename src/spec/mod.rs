@@ -11,8 +11,8 @@ mod resolve;
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-pub use compact::spec_from_compact;
-pub use parse::{domain_name_problem, parse_spec};
+pub use compact::{check_compact_field, spec_from_compact};
+pub use parse::{FIELD_TYPES, domain_name_problem, parse_spec};
 pub use resolve::resolve;
 
 use crate::names::DomainNames;

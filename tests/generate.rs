@@ -63,7 +63,7 @@ fn new_domain_refuses_an_existing_spec_and_bad_fields() {
     let no_fields = scaffold(dir.path(), &["new-domain", "artwork"]);
     assert_eq!(no_fields.code, 2);
     assert!(
-        no_fields.stderr.contains("give them on the command line"),
+        no_fields.stderr.contains("no terminal to ask for them"),
         "{}",
         no_fields.stderr
     );

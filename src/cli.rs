@@ -78,6 +78,9 @@ pub enum Command {
     /// Show the domains, their files and whether each is up to date.
     List(ListArgs),
 
+    /// Print the JSON Schema of the domain spec format (for editors and CI).
+    Schema,
+
     /// Print a shell completion script.
     #[command(
         after_help = "Examples:\n  scaffold completions bash > ~/.local/share/bash-completion/completions/scaffold\n  scaffold completions zsh > ~/.zfunc/_scaffold\n  scaffold completions fish > ~/.config/fish/completions/scaffold.fish"

@@ -120,7 +120,8 @@ pub fn new_domain(base: &Path, args: &NewDomainArgs, reporter: &Reporter) -> any
         crate::cli::IdKind::Uuid => "uuid",
         crate::cli::IdKind::Int => "int",
     });
-    let text = spec::spec_from_compact(fields, args.plural.as_deref(), id).map_err(|e| anyhow::anyhow!(e))?;
+    let text = render::support::schema_directive(&project.config)
+        + &spec::spec_from_compact(fields, args.plural.as_deref(), id).map_err(|e| anyhow::anyhow!(e))?;
     // Validate the new spec with all the others before anything is written.
     let domains = load::domains(&project, Some(PendingSpec { name, text: &text }))?;
     let mut plan = domain_plan(&project, &domains, &[name.to_owned()])?;
@@ -143,10 +144,13 @@ pub fn new_domain(base: &Path, args: &NewDomainArgs, reporter: &Reporter) -> any
 /// Asks for fields one by one on a terminal, checking each as it is typed.
 fn prompt_fields(domain: &str) -> anyhow::Result<Vec<String>> {
     eprintln!("Fields of {domain}, one per line as NAME:TYPE[?] (e.g. title:str, year:int?, artist_id:ref:artist);");
-    eprintln!("types: {}. An empty line finishes.", spec::FIELD_TYPES.join(", "));
+    eprintln!("types: {}. An empty line finishes.", spec::field_types().join(", "));
     let mut fields: Vec<String> = Vec::new();
     loop {
-        let taken: Vec<String> = fields.iter().map(|f| f.split(':').next().unwrap_or_default().to_owned()).collect();
+        let taken: Vec<String> = fields
+            .iter()
+            .map(|f| f.split(':').next().unwrap_or_default().to_owned())
+            .collect();
         let answer = inquire::Text::new(&format!("field {}:", fields.len() + 1))
             .with_validator(move |input: &str| {
                 if input.trim().is_empty() {
@@ -154,7 +158,9 @@ fn prompt_fields(domain: &str) -> anyhow::Result<Vec<String>> {
                 }
                 let name = input.split(':').next().unwrap_or_default();
                 if taken.iter().any(|t| t == name) {
-                    return Ok(inquire::validator::Validation::Invalid(format!("'{name}' is already a field").into()));
+                    return Ok(inquire::validator::Validation::Invalid(
+                        format!("'{name}' is already a field").into(),
+                    ));
                 }
                 Ok(match spec::check_compact_field(input.trim()) {
                     Ok(()) => inquire::validator::Validation::Valid,

@@ -46,6 +46,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Check(args) => commands::check(&base, &args, &reporter),
         Command::RemoveDomain(args) => commands::remove_domain(&base, &args, &reporter),
         Command::List(args) => commands::list(&base, &args, &reporter),
+        Command::Schema => {
+            let _ = std::io::Write::write_all(&mut std::io::stdout(), render::support::schema_json().as_bytes());
+            Ok(ExitStatus::Success)
+        }
         Command::Completions(args) => {
             let mut command = <Cli as clap::CommandFactory>::command();
             let mut script = Vec::new();

@@ -680,10 +680,9 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
 
     // Model: default, flags, description.
     let mut model = Vec::new();
-    let default_lit = default_literal(f, enum_view.as_ref());
-    if f.optional {
-        model.push("default=None".to_owned());
-    } else if let Some(d) = &default_lit {
+    // A spec default wins; an optional field without one defaults to None.
+    let default_lit = default_literal(f, enum_view.as_ref()).or_else(|| f.optional.then(|| "None".to_owned()));
+    if let Some(d) = &default_lit {
         model.push(format!("default={d}"));
     }
     model.extend(model_kw);
@@ -695,9 +694,7 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
     model.push(format!("description={description}"));
 
     let mut request = Vec::new();
-    if f.optional {
-        request.push("default=None".to_owned());
-    } else if let Some(d) = &default_lit {
+    if let Some(d) = &default_lit {
         request.push(format!("default={d}"));
     }
     request.extend(req_kw.iter().cloned());
@@ -747,7 +744,7 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
         on_delete,
         example,
         required,
-        default_literal: if f.optional {
+        default_literal: if f.default.is_none() && f.optional {
             Some("None".into())
         } else {
             default_json(f)

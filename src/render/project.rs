@@ -46,6 +46,7 @@ pub fn plan(config: &ProjectConfig, project: &str) -> Plan {
     for (path, content) in super::support::files(config) {
         plan.once(path, content);
     }
+    plan.once(super::support::SCHEMA_PATH, super::support::schema_json());
     plan.once(format!("{}/.gitkeep", config.specs), "");
     plan.once("migrations/versions/.gitkeep", "");
     if !config.tests.is_empty() {
@@ -89,7 +90,10 @@ mod tests {
         let pyproject = &plan.files["pyproject.toml"].content;
         assert!(pyproject.contains("name = \"my-app\""));
         assert!(
-            !plan.files.values().any(|f| f.content.contains("backend.")),
+            !plan
+                .files
+                .iter()
+                .any(|(path, f)| path.ends_with(".py") && f.content.contains("backend.")),
             "package name is substituted"
         );
     }

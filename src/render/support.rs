@@ -27,11 +27,29 @@ pub fn files(config: &ProjectConfig) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Where the JSON Schema of the spec format lives in a project.
+pub const SCHEMA_PATH: &str = ".scaffold/spec.schema.json";
+
+/// The JSON Schema of the spec format, as written to [`SCHEMA_PATH`].
+pub fn schema_json() -> String {
+    let mut text = serde_json::to_string_pretty(&crate::spec::format::json_schema()).expect("plain JSON");
+    text.push('\n');
+    text
+}
+
+/// The `#:schema` directive a spec starts with, so that editors (Even
+/// Better TOML / taplo) complete and validate it.
+pub fn schema_directive(config: &ProjectConfig) -> String {
+    let depth = config.specs.split('/').filter(|p| !p.is_empty() && *p != ".").count();
+    format!("#:schema {}{SCHEMA_PATH}\n", "../".repeat(depth))
+}
+
 /// The plan `generate` keeps support files up to date with.
 pub fn plan(config: &ProjectConfig) -> Plan {
     let mut plan = Plan::default();
     for (path, text) in files(config) {
         plan.generated(path, text);
     }
+    plan.whole(SCHEMA_PATH, schema_json());
     plan
 }

@@ -3,7 +3,7 @@
 //! `name:str:unique`, `bio:text?` (`?` = optional), `artist_id:ref:artist`,
 //! `artist_id:ref:artist:cascade`, `status:enum:draft,published`.
 
-use super::parse::FIELD_TYPES;
+use super::format::field_types;
 use crate::diag::did_you_mean;
 
 fn quote(s: &str) -> String {
@@ -36,7 +36,10 @@ pub fn check_compact_field(arg: &str) -> Result<(), String> {
         Ok(_) => Ok(()),
         // A ref's target is checked with the whole project afterwards.
         Err(errors) => match errors.iter().find(|e| !e.message.contains("refers to unknown domain")) {
-            Some(e) => Err(e.help.as_ref().map_or_else(|| e.message.clone(), |h| format!("{} ({h})", e.message))),
+            Some(e) => Err(e
+                .help
+                .as_ref()
+                .map_or_else(|| e.message.clone(), |h| format!("{} ({h})", e.message))),
             None => Ok(()),
         },
     }
@@ -59,10 +62,10 @@ fn field_toml(arg: &str) -> Result<String, String> {
     if name.is_empty() {
         return Err("the field name is empty".to_owned());
     }
-    if !FIELD_TYPES.contains(&ty) {
-        let hint = match did_you_mean(ty, FIELD_TYPES.iter().copied()) {
+    if !field_types().contains(&ty) {
+        let hint = match did_you_mean(ty, field_types().iter().copied()) {
             Some(s) => format!("did you mean '{s}'?"),
-            None => format!("types: {}", FIELD_TYPES.join(", ")),
+            None => format!("types: {}", field_types().join(", ")),
         };
         return Err(format!("unknown type '{ty}' ({hint})"));
     }

@@ -5,6 +5,7 @@
 //! `resolve` then checks what needs all specs at once (refs, cycles).
 
 mod compact;
+pub mod format;
 mod parse;
 mod resolve;
 
@@ -12,7 +13,8 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 pub use compact::{check_compact_field, spec_from_compact};
-pub use parse::{FIELD_TYPES, domain_name_problem, parse_spec};
+pub use format::field_types;
+pub use parse::{domain_name_problem, parse_spec};
 pub use resolve::resolve;
 
 use crate::names::DomainNames;

@@ -5,50 +5,16 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+use super::format::{
+    RESERVED_FIELD_NAMES as RESERVED_FIELDS, SHADOWING_FIELD_NAMES as SHADOWING_FIELDS, api_keys, field_keys,
+    field_types, keys_for, top_keys,
+};
 use super::{
     Api, Bounds, DefaultValue, Dependency, Domain, Field, FieldKind, FileKind, IdKind, Number, OnDelete, Operation,
     SortKey,
 };
 use crate::diag::{Diagnostic, Source, did_you_mean};
 use crate::names::{DomainNames, is_python_identifier, is_snake_case};
-
-pub const FIELD_TYPES: &[&str] = &[
-    "str", "text", "int", "bigint", "float", "decimal", "bool", "date", "datetime", "uuid", "email", "json", "enum",
-    "ref",
-];
-
-const TOP_KEYS: &[&str] = &["description", "plural", "id", "timestamps", "fields", "api", "files"];
-pub const FIELD_KEYS: &[&str] = &[
-    "type",
-    "optional",
-    "default",
-    "unique",
-    "index",
-    "description",
-    "example",
-    "min_length",
-    "max_length",
-    "pattern",
-    "ge",
-    "gt",
-    "le",
-    "lt",
-    "max_digits",
-    "decimal_places",
-    "values",
-    "to",
-    "on_delete",
-];
-const API_KEYS: &[&str] = &[
-    "operations",
-    "filters",
-    "search",
-    "sort",
-    "default_sort",
-    "page_size",
-    "max_page_size",
-    "dependencies",
-];
 
 /// Longest domain or field name: keeps table, index and enum type names
 /// within PostgreSQL's 63-byte identifier limit.
@@ -57,31 +23,6 @@ pub const MAX_NAME_LEN: usize = 40;
 pub const MAX_SPEC_BYTES: usize = 256 * 1024;
 const MAX_FIELDS: usize = 200;
 const MAX_STR_LENGTH: u64 = 10_485_760;
-
-/// Field names that clash with generated code, SQLAlchemy, pydantic or the
-/// list endpoint's query parameters (DESIGN §7).
-const RESERVED_FIELDS: &[&str] = &[
-    "id",
-    "created_at",
-    "updated_at",
-    "metadata",
-    "registry",
-    "limit",
-    "offset",
-    "sort",
-    "q",
-    "session",
-    "self",
-    "cls",
-    "from_model",
-];
-
-/// Field names that would shadow a type the generated classes annotate
-/// other fields with (`name: str` after a field called `str` breaks).
-const SHADOWING_FIELDS: &[&str] = &[
-    "str", "int", "float", "bool", "bytes", "dict", "list", "set", "tuple", "object", "date", "datetime", "uuid",
-    "decimal",
-];
 
 /// Class names the generated modules import; a domain whose class name is
 /// one of them would shadow it.
@@ -109,41 +50,6 @@ const IMPORTED_CLASSES: &[&str] = &[
 
 /// Domain names that clash with the layout or with generated module names.
 pub const RESERVED_DOMAINS: &[&str] = &["shared", "base", "session", "types", "page", "api", "deps"];
-
-/// Which keys a field type accepts beyond `type`, `optional`, `description`.
-fn keys_for(ty: &str) -> &'static [&'static str] {
-    match ty {
-        "str" => &[
-            "default",
-            "unique",
-            "index",
-            "example",
-            "min_length",
-            "max_length",
-            "pattern",
-        ],
-        "text" => &["default", "example", "min_length", "max_length"],
-        "email" => &["unique", "index", "example", "max_length"],
-        "int" | "bigint" => &["default", "unique", "index", "ge", "gt", "le", "lt"],
-        "float" => &["default", "index", "ge", "gt", "le", "lt"],
-        "decimal" => &[
-            "default",
-            "unique",
-            "index",
-            "ge",
-            "gt",
-            "le",
-            "lt",
-            "max_digits",
-            "decimal_places",
-        ],
-        "bool" => &["default", "index"],
-        "date" | "datetime" | "uuid" => &["unique", "index"],
-        "enum" => &["default", "index", "values"],
-        "ref" => &["unique", "to", "on_delete"],
-        _ => &[],
-    }
-}
 
 struct Reader<'s> {
     source: &'s Source,
@@ -399,7 +305,7 @@ pub fn parse_spec(source: &Source, name: &str, spec_path: &str, known: &[&str]) 
             "fields" => fields_value = Some(value),
             "api" => api_value = Some(value),
             "files" => files_value = Some(value),
-            _ => r.unknown_key(key, TOP_KEYS, "a spec"),
+            _ => r.unknown_key(key, top_keys(), "a spec"),
         }
     }
 
@@ -468,14 +374,14 @@ fn parse_field(
     let table = r.table(&format!("fields.{name}"), value)?;
     let Some((_, ty_value)) = table.iter().find(|(k, _)| k.get_ref() == "type") else {
         r.error(key.span(), format!("field '{name}' has no 'type'")).help =
-            Some(format!("add `type = \"str\"`; types: {}", FIELD_TYPES.join(", ")));
+            Some(format!("add `type = \"str\"`; types: {}", field_types().join(", ")));
         return None;
     };
     let ty = r.string("type", ty_value)?;
-    if !FIELD_TYPES.contains(&ty.as_str()) {
-        let help = match did_you_mean(&ty, FIELD_TYPES.iter().copied()) {
+    if !field_types().contains(&ty.as_str()) {
+        let help = match did_you_mean(&ty, field_types().iter().copied()) {
             Some(s) => format!("did you mean '{s}'?"),
-            None => format!("types: {}", FIELD_TYPES.join(", ")),
+            None => format!("types: {}", field_types().join(", ")),
         };
         r.error(ty_value.span(), format!("unknown field type '{ty}'")).help = Some(help);
         return None;
@@ -502,8 +408,8 @@ fn parse_field(
 
     for (k, v) in table {
         let k_name = k.get_ref().as_ref();
-        if !FIELD_KEYS.contains(&k_name) {
-            r.unknown_key(k, FIELD_KEYS, "a field");
+        if !field_keys().contains(&k_name) {
+            r.unknown_key(k, field_keys(), "a field");
             continue;
         }
         let common = matches!(k_name, "type" | "optional" | "description");
@@ -563,7 +469,7 @@ fn parse_field(
                     }
                 })
             }
-            _ => unreachable!("every FIELD_KEYS entry is matched"),
+            _ => unreachable!("every field key is matched"),
         }
     }
 
@@ -721,7 +627,7 @@ fn parse_field(
             }
             FieldKind::Ref { to, to_span, on_delete }
         }
-        _ => unreachable!("type was checked against FIELD_TYPES"),
+        _ => unreachable!("type was checked against the field types"),
     };
 
     let default = raw_default.and_then(|v| parse_default(r, &kind, v));
@@ -954,7 +860,7 @@ fn parse_api(r: &mut Reader<'_>, value: Option<&Value<'_>>, fields: &[Field], ti
                     }
                 }
             }
-            _ => r.unknown_key(key, API_KEYS, "[api]"),
+            _ => r.unknown_key(key, api_keys(), "[api]"),
         }
     }
     if api.page_size > api.max_page_size {

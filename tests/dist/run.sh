@@ -16,18 +16,24 @@
 #      without cargo, against a PostgreSQL this script starts.
 #
 # Needs: python3 (venv, pip), git, cargo, PostgreSQL's server binaries (see
-# tests/e2e/postgres.sh) and psql, and PyPI. Builds in $CARGO_TARGET_DIR
-# (default: target/), so the wheel, sdist and hook builds share dependencies.
+# tests/e2e/postgres.sh) and psql, and PyPI and crates.io.
+#
+# Every build (wheel, sdist, each pre-commit hook environment) uses one target
+# directory of its own, so that dependencies compile once. Beware: cargo
+# treats a crate built from another checkout at the same relative paths as
+# fresh, so before each build scaffold's own artifacts are cleaned
+# (`cargo clean -p scaffold`): each build really compiles its own sources.
 #
 # Env: DIST_VENV (default target/dist-venv) holds maturin, pre-commit, PyYAML
-#      and uv; DIST_PG_PORT (default 55433); DIST_KEEP=1 keeps the work dir.
+#      and uv; DIST_CARGO_TARGET_DIR (default target/dist-cargo);
+#      DIST_PG_PORT (default 55433); DIST_KEEP=1 keeps the work dir.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
 E2E_PG_PORT=${DIST_PG_PORT:-55433}
 source tests/e2e/postgres.sh
 
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+export CARGO_TARGET_DIR=${DIST_CARGO_TARGET_DIR:-$ROOT/target/dist-cargo}
 WORK=$(mktemp -d /tmp/scaffold-dist.XXXXXX)
 chmod 755 "$WORK"  # the postgres user must reach its data directory
 VENV=${DIST_VENV:-$ROOT/target/dist-venv}
@@ -83,6 +89,17 @@ fail_now() {
     finish
 }
 
+# forget_scaffold_build: the next build compiles scaffold itself again.
+forget_scaffold_build() {
+    cargo clean -q -p scaffold --release --manifest-path "$ROOT/Cargo.toml" 2>/dev/null || true
+}
+
+# compiled LOG: the verbose pip log shows that cargo compiled scaffold.
+compiled() {
+    grep -E "Compiling scaffold v$VERSION|Finished .release" "$1" || true
+    grep -qF "Compiling scaffold v$VERSION" "$1" || { echo "cargo did not compile scaffold (a stale binary?)"; return 1; }
+}
+
 # expect_fail LOG CMD...: CMD must fail; its output goes to LOG.
 expect_fail() {
     local log=$1
@@ -109,10 +126,12 @@ PY="$VENV/bin/python"
 command -v cargo >/dev/null || fail_now "cargo is not on PATH (building the wheel needs Rust)"
 
 # ---------------------------------------------------------------------------
-echo "==> 1. building: wheel, sdist, pip install ., uvx --from ."
+echo "==> 1. building: pip wheel ., pip install ., uvx --from ., maturin sdist"
 WHEEL_DIR="$WORK/wheel"
 build_wheel() {
-    "$VENV/bin/pip" wheel . -w "$WHEEL_DIR" || return 1
+    forget_scaffold_build
+    "$VENV/bin/pip" wheel -v . -w "$WHEEL_DIR" >"$WORK/wheel.log" 2>&1 || { tail -n 60 "$WORK/wheel.log"; return 1; }
+    compiled "$WORK/wheel.log" || return 1
     local wheels=("$WHEEL_DIR"/*.whl)
     [ "${#wheels[@]}" = 1 ] && [ -f "${wheels[0]}" ] || { echo "expected one wheel: ${wheels[*]}"; return 1; }
     echo "${wheels[0]}"
@@ -143,6 +162,19 @@ EOF
 }
 step "the wheel is py3-none-<platform>, version $VERSION, holds only bin/scaffold" wheel_is_a_platform_wheel_with_only_the_binary
 
+pip_install_from_source() {
+    python3 -m venv "$WORK/src-venv" || return 1
+    "$WORK/src-venv/bin/pip" install -q . || return 1
+    "$WORK/src-venv/bin/scaffold" --version | tee /dev/stderr | grep -qxF "scaffold $VERSION"
+}
+step "pip install . (with Rust) puts scaffold on PATH" pip_install_from_source
+
+uvx_from_source() {
+    UV_CACHE_DIR="$WORK/uv-cache" UV_TOOL_DIR="$WORK/uv-tools" \
+        "$VENV/bin/uvx" --python "$PY" --from . scaffold --version | tee /dev/stderr | grep -qxF "scaffold $VERSION"
+}
+step "uvx --from . scaffold --version" uvx_from_source
+
 SDIST_DIR="$WORK/sdist"
 sdist_has_templates_and_no_examples() {
     "$VENV/bin/maturin" sdist -o "$SDIST_DIR" || return 1
@@ -168,23 +200,13 @@ sdist_has_templates_and_no_examples() {
 step "maturin sdist: every templates/ file in, examples/ out" sdist_has_templates_and_no_examples
 
 sdist_builds_a_wheel_on_its_own() {
-    "$VENV/bin/pip" wheel --no-deps "$SDIST_DIR"/*.tar.gz -w "$WORK/sdist-wheel" || return 1
+    forget_scaffold_build
+    "$VENV/bin/pip" wheel -v "$SDIST_DIR"/*.tar.gz -w "$WORK/sdist-wheel" >"$WORK/sdist-wheel.log" 2>&1 \
+        || { tail -n 60 "$WORK/sdist-wheel.log"; return 1; }
+    compiled "$WORK/sdist-wheel.log" || return 1
     ls "$WORK/sdist-wheel"/scaffold-"$VERSION"-*.whl
 }
 step "the crate compiles from the sdist alone (pip wheel <sdist>)" sdist_builds_a_wheel_on_its_own
-
-pip_install_from_source() {
-    python3 -m venv "$WORK/src-venv" || return 1
-    "$WORK/src-venv/bin/pip" install -q . || return 1
-    "$WORK/src-venv/bin/scaffold" --version | tee /dev/stderr | grep -qxF "scaffold $VERSION"
-}
-step "pip install . (with Rust) puts scaffold on PATH" pip_install_from_source
-
-uvx_from_source() {
-    UV_CACHE_DIR="$WORK/uv-cache" UV_TOOL_DIR="$WORK/uv-tools" \
-        "$VENV/bin/uvx" --python "$PY" --from . scaffold --version | tee /dev/stderr | grep -qxF "scaffold $VERSION"
-}
-step "uvx --from . scaffold --version" uvx_from_source
 
 # ---------------------------------------------------------------------------
 echo "==> 2. the wheel without Rust"
@@ -240,6 +262,7 @@ step "backend: init, new-domain artist name:str:unique, git commit" backend_repo
 
 try_check_clean() {
     local log="$WORK/try-clean.log"
+    forget_scaffold_build
     (cd "$B" && "$VENV/bin/pre-commit" try-repo "$HOOKS_REPO" scaffold-check --all-files) >"$log" 2>&1
     local status=$?
     cat "$log"
@@ -253,6 +276,7 @@ add_field() {
 try_check_stale() {
     local log="$WORK/try-stale.log"
     add_field || return 1
+    forget_scaffold_build
     (cd "$B" && expect_fail "$log" "$VENV/bin/pre-commit" try-repo "$HOOKS_REPO" scaffold-check --all-files) || return 1
     grep -qE '^scaffold check\.+Failed' "$log" || { echo "the hook did not report Failed"; return 1; }
     grep -qF -- '--- a/backend/domain/artist/model.py' "$log" || { echo "no diff of model.py shown"; return 1; }
@@ -296,6 +320,7 @@ step "generated .pre-commit-config.yaml: valid, pinned to v$VERSION, our hook id
 generated_config_regenerates() {
     local log="$WORK/pc-run.log"
     export PRE_COMMIT_HOME="$WORK/pre-commit-home"
+    forget_scaffold_build
     (cd "$B" && expect_fail "$log" "$VENV/bin/pre-commit" run --all-files -c "$PC_CONFIG") || return 1
     grep -qE '^scaffold generate\.+Failed' "$log" || { echo "scaffold-generate did not fail"; return 1; }
     grep -q 'files were modified by this hook' "$log" || { echo "pre-commit did not see modified files"; return 1; }
@@ -323,7 +348,7 @@ broken_recipes_are_caught() {
 step "the checker rejects a wrong image, a missing step and invalid YAML" broken_recipes_are_caught
 
 pg_start "$WORK/pg" >"$WORK/pg.log" 2>&1 || { cat "$WORK/pg.log"; fail_now "PostgreSQL could not start"; }
-pg_fresh_db test >/dev/null || fail_now "CREATE DATABASE test"
+pg_fresh_db test >/dev/null 2>&1 || fail_now "CREATE DATABASE test"
 CI_VENV="$WORK/ci-venv"
 python3 -m venv "$CI_VENV" || fail_now "python3 -m venv $CI_VENV"
 # As on a runner: SCAFFOLD names what to install (here the wheel built above),
@@ -331,6 +356,15 @@ python3 -m venv "$CI_VENV" || fail_now "python3 -m venv $CI_VENV"
 step "ci.yml steps in order (install, scaffold check, ruff, mypy, pytest on PostgreSQL 15 and SQLite)" \
     "$PY" tests/dist/workflow.py run "$CI_YML" --workdir "$B" --venv "$CI_VENV" \
     --set "SCAFFOLD=$WHEEL" --replace "@localhost:5432/=@127.0.0.1:$E2E_PG_PORT/"
+
+pytest_reached_postgres() {
+    local tables
+    tables=$(psql -h 127.0.0.1 -p "$E2E_PG_PORT" -U postgres -d test -Atc \
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1") || return 1
+    echo "tables in database test: $tables"
+    grep -qx artists <<<"$tables"
+}
+step "pytest on PostgreSQL really used it (database test holds the artists table)" pytest_reached_postgres
 
 ci_fails_on_stale_code() {
     # The same recipe must fail when a spec changed and the code did not.

@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
+use rayon::prelude::*;
 
 use crate::plan::Plan;
 use crate::reconcile::{Decision, decide};
@@ -23,18 +24,22 @@ pub struct Outcome {
 /// project is an error before anything is written.
 pub fn evaluate(root: &Path, plan: &Plan) -> anyhow::Result<Vec<Outcome>> {
     let root = canonical_root(root)?;
-    let mut outcomes = Vec::with_capacity(plan.files.len());
-    for (path, planned) in &plan.files {
-        let target = resolve_inside(&root, path)?;
-        let old = read_existing(&target)?;
-        let decision = decide(planned, old.as_deref());
-        outcomes.push(Outcome {
-            path: path.clone(),
-            old,
-            decision,
-        });
-    }
-    Ok(outcomes)
+    // Files are independent: read and compare them on all cores, keeping
+    // the plan's order.
+    let files: Vec<(&String, &crate::plan::Planned)> = plan.files.iter().collect();
+    files
+        .par_iter()
+        .map(|(path, planned)| {
+            let target = resolve_inside(&root, path)?;
+            let old = read_existing(&target)?;
+            let decision = decide(planned, old.as_deref());
+            Ok(Outcome {
+                path: (*path).clone(),
+                old,
+                decision,
+            })
+        })
+        .collect()
 }
 
 /// Writes creations and updates; with `force`, conflicts too, after

@@ -4,6 +4,7 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 use anyhow::{Context, bail};
+use rayon::prelude::*;
 
 use crate::ExitStatus;
 use crate::apply::{self, Outcome};
@@ -203,8 +204,13 @@ struct DomainPlan {
 fn domain_plan(project: &Project, domains: &Domains, names: &[String]) -> anyhow::Result<DomainPlan> {
     let selected: Vec<&Domain> = load::select(domains, names)?;
     let mut plan = render::support::plan(&project.config);
-    for domain in &selected {
-        plan.extend(render::domain::plan(&project.config, domain, domains));
+    // Domains render independently: spread them over the cores.
+    let rendered: Vec<Plan> = selected
+        .par_iter()
+        .map(|domain| render::domain::plan(&project.config, domain, domains))
+        .collect();
+    for domain_plan in rendered {
+        plan.extend(domain_plan);
     }
     let main = project.config.main.clone();
     let main_py = load::read_project_file(&project.root, &main)?;
@@ -304,7 +310,7 @@ pub fn check(base: &Path, args: &CheckArgs, reporter: &Reporter) -> anyhow::Resu
     let outcomes = apply::evaluate(&project.root, &dp.plan)?;
     let mut findings: Vec<Finding> = outcomes.iter().filter_map(finding).collect();
     if args.domains.is_empty() {
-        for path in load::orphans(&project, &domains)? {
+        for path in load::orphans(&project, &domains, &dp.plan)? {
             findings.push(Finding {
                 reason: "its spec was deleted: delete this file, or restore the spec".to_owned(),
                 state: "orphan",

@@ -29,7 +29,7 @@
 #      DIST_PG_PORT (default 55433); DIST_KEEP=1 keeps the work dir.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$ROOT"
+cd "$ROOT" || exit 1
 E2E_PG_PORT=${DIST_PG_PORT:-55433}
 source tests/e2e/postgres.sh
 
@@ -204,7 +204,7 @@ sdist_builds_a_wheel_on_its_own() {
     "$VENV/bin/pip" wheel -v "$SDIST_DIR"/*.tar.gz -w "$WORK/sdist-wheel" >"$WORK/sdist-wheel.log" 2>&1 \
         || { tail -n 60 "$WORK/sdist-wheel.log"; return 1; }
     compiled "$WORK/sdist-wheel.log" || return 1
-    ls "$WORK/sdist-wheel"/scaffold-"$VERSION"-*.whl
+    ls "$WORK/sdist-wheel/scaffold-$VERSION"-*.whl
 }
 step "the crate compiles from the sdist alone (pip wheel <sdist>)" sdist_builds_a_wheel_on_its_own
 

@@ -31,7 +31,7 @@ import yaml
 EXPECTED_TEST_DATABASE_URL = "postgresql+asyncpg://postgres:postgres@localhost:5432/test"
 
 
-def load(path: Path) -> dict[str, Any]:
+def load(path: Path) -> dict[Any, Any]:
     with path.open(encoding="utf-8") as f:
         doc = yaml.safe_load(f)
     if not isinstance(doc, dict):
@@ -39,7 +39,7 @@ def load(path: Path) -> dict[str, Any]:
     return doc
 
 
-def the_job(doc: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+def the_job(doc: dict[Any, Any]) -> tuple[str, dict[str, Any]]:
     jobs = doc.get("jobs") or {}
     if len(jobs) != 1:
         raise SystemExit(f"expected one job, found {list(jobs)}")
@@ -89,7 +89,9 @@ def check(path: Path) -> list[str]:
         problems.append("the workflow env should say where scaffold comes from (SCAFFOLD)")
     elif not str(workflow_env["SCAFFOLD"]).startswith("scaffold"):
         problems.append(f"SCAFFOLD should name the scaffold distribution: {workflow_env['SCAFFOLD']!r}")
-    install = first(lambda t, e: "pip install" in t and "$SCAFFOLD" in t and ".[dev]" in t, 'pip install "$SCAFFOLD" -e ".[dev]"')
+    install = first(
+        lambda t, e: "pip install" in t and "$SCAFFOLD" in t and ".[dev]" in t, 'pip install "$SCAFFOLD" -e ".[dev]"'
+    )
     order = [
         install,
         first(lambda t, e: "scaffold check" in t, "scaffold check"),
@@ -101,12 +103,14 @@ def check(path: Path) -> list[str]:
         lambda t, e: "pytest" in t and e.get("TEST_DATABASE_URL") == EXPECTED_TEST_DATABASE_URL,
         f"pytest with TEST_DATABASE_URL={EXPECTED_TEST_DATABASE_URL}",
     )
-    pytest_sqlite = first(lambda t, e: "pytest" in t and "TEST_DATABASE_URL" not in e, "pytest on SQLite (no TEST_DATABASE_URL)")
+    pytest_sqlite = first(
+        lambda t, e: "pytest" in t and "TEST_DATABASE_URL" not in e, "pytest on SQLite (no TEST_DATABASE_URL)"
+    )
     if -1 not in order and order != sorted(order):
         problems.append("install must come first, then scaffold check, ruff check, ruff format --check, mypy")
     if -1 not in (order[-1], pytest_pg, pytest_sqlite) and min(pytest_pg, pytest_sqlite) < order[-1]:
         problems.append("pytest should run after the static checks")
-    for i, text, env in runs:
+    for i, text, _ in runs:
         if "${{" in text:
             problems.append(f"step {i} uses ${{{{ }}}} in run:; pass values through env so the recipe runs anywhere")
     return problems
@@ -134,8 +138,19 @@ def run(path: Path, workdir: Path, venv: Path, sets: list[str], replaces: list[s
         "RUNNER_TEMP": os.environ.get("TMPDIR", "/tmp"),
     }
     # Pass through what reaching PyPI may need on this machine.
-    for key in ("PIP_CERT", "PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_DEFAULT_TIMEOUT", "SSL_CERT_FILE",
-                "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"):
+    for key in (
+        "PIP_CERT",
+        "PIP_INDEX_URL",
+        "PIP_EXTRA_INDEX_URL",
+        "PIP_DEFAULT_TIMEOUT",
+        "SSL_CERT_FILE",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "NO_PROXY",
+        "no_proxy",
+    ):
         if key in os.environ:
             base[key] = os.environ[key]
     for scope in (doc.get("env") or {}, job.get("env") or {}):

@@ -163,6 +163,8 @@ else
     step "uvicorn starts" false
 fi
 step "second scaffold init writes nothing" init_twice_writes_nothing "$P"
+schema_is_json() { "$SCAFFOLD" schema | "$PY" -m json.tool >/dev/null; }
+step "scaffold schema | python -m json.tool" schema_is_json
 
 # ---------------------------------------------------------------------------
 echo "==> scaffold new-domain: two domains with a ref, then the API over HTTP"

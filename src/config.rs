@@ -4,7 +4,7 @@ use std::path::{Component, Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::diag::{Diagnostic, Diagnostics, Source, did_you_mean};
+use crate::diag::{Diagnostic, Diagnostics, Source, did_you_mean, key_span};
 use crate::names::is_python_identifier;
 
 pub const FILE_NAME: &str = "scaffold.toml";
@@ -212,22 +212,6 @@ fn validate(source: &Source, config: &ProjectConfig) -> Vec<Diagnostic> {
         }
     }
     errors
-}
-
-/// Span of `key = ...` in the text, for pointing at a value that parsed but is invalid.
-fn key_span(text: &str, key: &str) -> std::ops::Range<usize> {
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        if let Some(rest) = trimmed.strip_prefix(key)
-            && rest.trim_start().starts_with('=')
-        {
-            let start = offset + (line.len() - trimmed.len());
-            return start..start + key.len();
-        }
-        offset += line.len();
-    }
-    0..0
 }
 
 /// True for a relative path with no `..`, root or prefix components.

@@ -181,6 +181,22 @@ impl fmt::Display for Diagnostics {
 
 impl std::error::Error for Diagnostics {}
 
+/// Span of `key = ...` in the text, for pointing at a value that parsed but is invalid.
+pub fn key_span(text: &str, key: &str) -> std::ops::Range<usize> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(key)
+            && rest.trim_start().starts_with('=')
+        {
+            let start = offset + (line.len() - trimmed.len());
+            return start..start + key.len();
+        }
+        offset += line.len();
+    }
+    0..0
+}
+
 /// The closest of `candidates` to `word`, if it is close enough to be a typo.
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::{Domain, Domains, Field, FieldKind};
-use crate::diag::{Diagnostic, Source};
+use crate::diag::{Diagnostic, Source, key_span};
 
 /// Checks what needs every parsed spec (`parse_spec` already checked that
 /// each `to` names a spec): cycles of required refs.
@@ -27,7 +27,7 @@ fn name_clashes(parsed: &BTreeMap<String, (Source, Domain)>) -> Vec<Diagnostic> 
             .iter()
             .find(|(other, (_, d))| *other != name && (d.names.snake == *plural || d.names.plural == *plural));
         if let Some((other, _)) = clash {
-            let span = plural_span(&source.text);
+            let span = key_span(&source.text, "plural");
             errors.push(
                 source
                     .error(
@@ -39,19 +39,6 @@ fn name_clashes(parsed: &BTreeMap<String, (Source, Domain)>) -> Vec<Diagnostic> 
         }
     }
     errors
-}
-
-/// Where `plural = ...` is written, or the start of the file.
-fn plural_span(text: &str) -> std::ops::Range<usize> {
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        if line.trim_start().starts_with("plural") {
-            let start = offset + line.len() - line.trim_start().len();
-            return start..start + "plural".len();
-        }
-        offset += line.len();
-    }
-    0..0
 }
 
 /// Required ref fields of `name`: (target domain, field).

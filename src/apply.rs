@@ -1,7 +1,9 @@
 //! The only place that writes to disk: carries out a `Plan`.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use anyhow::{Context, bail};
 use rayon::prelude::*;
@@ -15,6 +17,8 @@ pub const BACKUP_DIR: &str = ".scaffold/backup";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
     pub path: String,
+    /// Where the file really is (symlinks inside the project resolved).
+    pub target: PathBuf,
     pub old: Option<String>,
     pub decision: Decision,
 }
@@ -24,17 +28,19 @@ pub struct Outcome {
 /// project is an error before anything is written.
 pub fn evaluate(root: &Path, plan: &Plan) -> anyhow::Result<Vec<Outcome>> {
     let root = canonical_root(root)?;
+    let dirs = DirCache::default();
     // Files are independent: read and compare them on all cores, keeping
     // the plan's order.
     let files: Vec<(&String, &crate::plan::Planned)> = plan.files.iter().collect();
     files
         .par_iter()
         .map(|(path, planned)| {
-            let target = resolve_inside(&root, path)?;
+            let target = dirs.resolve(&root, path)?;
             let old = read_existing(&target)?;
             let decision = decide(planned, old.as_deref());
             Ok(Outcome {
                 path: (*path).clone(),
+                target,
                 old,
                 decision,
             })
@@ -47,20 +53,78 @@ pub fn evaluate(root: &Path, plan: &Plan) -> anyhow::Result<Vec<Outcome>> {
 pub fn write(root: &Path, outcomes: &[Outcome], force: bool) -> anyhow::Result<Vec<String>> {
     let root = canonical_root(root)?;
     let mut backups = Vec::new();
+    let mut writes: Vec<(&Path, &str, bool)> = Vec::new();
     for o in outcomes {
-        let content = match &o.decision {
-            Decision::Create(c) | Decision::Update(c) => c,
+        match &o.decision {
+            Decision::Create(c) => writes.push((&o.target, c, true)),
+            Decision::Update(c) => writes.push((&o.target, c, false)),
             Decision::Conflict { proposed, .. } if force => {
                 if let Some(old) = &o.old {
                     backups.push(backup(&root, &o.path, old)?);
                 }
-                proposed
+                writes.push((&o.target, proposed, false));
             }
-            _ => continue,
-        };
-        write_atomic(&resolve_inside(&root, &o.path)?, content)?;
+            _ => {}
+        }
     }
+    // Each directory is created once, then files are written in parallel.
+    let mut dirs: Vec<&Path> = writes.iter().filter_map(|(t, _, _)| t.parent()).collect();
+    dirs.sort_unstable();
+    dirs.dedup();
+    for dir in dirs {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create directory {}", dir.display()))?;
+    }
+    writes.par_iter().try_for_each(|(target, content, new)| {
+        if *new {
+            write_new(target, content)
+        } else {
+            write_atomic(target, content)
+        }
+    })?;
     Ok(backups)
+}
+
+/// Real paths of parent directories, resolved once per directory.
+#[derive(Default)]
+struct DirCache(Mutex<HashMap<PathBuf, PathBuf>>);
+
+impl DirCache {
+    fn resolve(&self, root: &Path, rel: &str) -> anyhow::Result<PathBuf> {
+        let target = root.join(rel);
+        let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
+            return resolve_inside(root, rel);
+        };
+        // A file that is itself a symlink is resolved on its own.
+        if target.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink()) {
+            return resolve_inside(root, rel);
+        }
+        let cached = self.0.lock().expect("no panics while locked").get(parent).cloned();
+        let real_parent = match cached {
+            Some(real) => real,
+            None => {
+                let rel_parent = parent
+                    .strip_prefix(root)
+                    .unwrap_or(parent)
+                    .to_string_lossy()
+                    .into_owned();
+                let real = if rel_parent.is_empty() {
+                    root.to_path_buf()
+                } else {
+                    match resolve_inside(root, &rel_parent) {
+                        Ok(real) => real,
+                        // Report the refusal for the file being written.
+                        Err(_) => return resolve_inside(root, rel),
+                    }
+                };
+                self.0
+                    .lock()
+                    .expect("no panics while locked")
+                    .insert(parent.to_path_buf(), real.clone());
+                real
+            }
+        };
+        Ok(real_parent.join(name))
+    }
 }
 
 /// Saves `old` as `.scaffold/backup/<path>` (`.1`, `.2`, ... if taken).
@@ -124,6 +188,24 @@ pub fn resolve_inside(root: &Path, rel: &str) -> anyhow::Result<PathBuf> {
     } else {
         real.join(rest)
     })
+}
+
+/// Creates a file that did not exist, with create-new semantics (no temp
+/// file needed: nobody else's file can be replaced this way).
+fn write_new(path: &Path, content: &str) -> anyhow::Result<()> {
+    match std::fs::OpenOptions::new().write(true).create_new(true).open(path) {
+        Ok(mut file) => file
+            .write_all(content.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display())),
+        // Someone created it since we looked: theirs is never overwritten.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            bail!(
+                "{} appeared while scaffold was running; run the command again",
+                path.display()
+            )
+        }
+        Err(e) => Err(e).with_context(|| format!("cannot write {}", path.display())),
+    }
 }
 
 /// Writes via a temporary file in the same directory and a rename, so a

@@ -65,6 +65,10 @@ pub fn decide(planned: &Planned, existing: Option<&str>) -> Decision {
 }
 
 fn decide_generated(fresh: &str, old: &str) -> Decision {
+    // Most files are exactly as generated (empty sections): no parsing needed.
+    if fresh == old {
+        return Decision::Unchanged;
+    }
     let old_sections = match sections::parse_sections(old) {
         Ok(s) => s,
         Err(e) => {

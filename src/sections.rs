@@ -85,32 +85,32 @@ pub fn parse_sections(text: &str) -> Result<Vec<Section>, MarkerError> {
     }
 }
 
-/// `text` with every section body removed and the fingerprint line dropped:
-/// what the fingerprint covers.
-fn generated_parts(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+/// The lines of `text` the fingerprint covers: all but the fingerprint line
+/// and the bodies of custom sections.
+fn generated_parts(text: &str) -> impl Iterator<Item = &str> {
     let mut inside = false;
-    for line in text.split_inclusive('\n') {
+    text.split_inclusive('\n').filter(move |line| {
         let trimmed = line.trim();
         if trimmed.starts_with(FINGERPRINT_PREFIX.trim_end()) {
-            continue;
+            return false;
         }
         if trimmed.starts_with(END) {
             inside = false;
         }
-        if !inside {
-            out.push_str(line);
-        }
+        let keep = !inside;
         if trimmed.starts_with(BEGIN) {
             inside = true;
         }
-    }
-    out
+        keep
+    })
 }
 
 pub fn fingerprint_of(text: &str) -> String {
-    let digest = Sha256::digest(generated_parts(text).as_bytes());
-    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+    let mut hasher = Sha256::new();
+    for line in generated_parts(text) {
+        hasher.update(line.as_bytes());
+    }
+    hasher.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
 /// The fingerprint recorded in a file's header, if any.

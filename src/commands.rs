@@ -288,7 +288,6 @@ fn write_plan(project: &Project, dp: DomainPlan, mode: &WriteMode, reporter: &Re
         ));
         return Ok(ExitStatus::Failure);
     }
-    let _ = dp.domains;
     Ok(ExitStatus::Success)
 }
 

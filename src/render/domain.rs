@@ -552,7 +552,7 @@ pub fn plan(config: &ProjectConfig, domain: &Domain, all: &Domains) -> Plan {
                 render_dtos(&view, input, output)
             }
             FileKind::Repository => render_repository(&view, domain),
-            FileKind::Service => render_service(&view, all, service_imports.take().expect("rendered once")),
+            FileKind::Service => render_service(&view, service_imports.take().expect("rendered once")),
             FileKind::Router => render_router(&view, router_imports.take().expect("rendered once")),
             FileKind::Tests => render_tests(&view, domain, all, &config.api_prefix),
         };
@@ -673,7 +673,7 @@ fn render_repository(v: &View, domain: &Domain) -> String {
     }))
 }
 
-fn render_service(v: &View, all: &Domains, mut imports: Imports) -> String {
+fn render_service(v: &View, mut imports: Imports) -> String {
     let pkg = &v.package;
     let o = v.ops;
     imports.from("sqlmodel.ext.asyncio.session", &["AsyncSession"]);
@@ -730,7 +730,6 @@ fn render_service(v: &View, all: &Domains, mut imports: Imports) -> String {
         }
     }
     v.id.add_python_import(&mut imports);
-    let _ = all;
     stamp(&super::finish(ServiceTemplate {
         v,
         imports: imports.render(),

@@ -135,7 +135,9 @@ pub struct FieldView {
     pub searchable_text: bool,
 }
 
-fn number_bounds(b: &Bounds, (lo, hi): (i64, i64), int_consts: Option<(&str, &str)>) -> Vec<String> {
+/// `ge`/`gt` and `le`/`lt` keyword arguments; integers without a spec bound
+/// get the column's range (`int_consts`: the names of its limits).
+fn number_bounds(b: &Bounds, int_consts: Option<(&str, &str)>) -> Vec<String> {
     let mut kw = Vec::new();
     match (&b.ge, &b.gt) {
         (Some(n), _) => kw.push(format!("ge={}", n.text)),
@@ -155,7 +157,6 @@ fn number_bounds(b: &Bounds, (lo, hi): (i64, i64), int_consts: Option<(&str, &st
             }
         }
     }
-    let _ = (lo, hi);
     kw
 }
 
@@ -417,7 +418,7 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
                 imp.model.from("sqlalchemy", &["BigInteger"]);
                 model_kw.push("sa_type=BigInteger".into());
             }
-            let kws = number_bounds(b, range, Some(consts));
+            let kws = number_bounds(b, Some(consts));
             for k in &kws {
                 if k.contains("INT") {
                     let c = k.split('=').nth(1).unwrap_or_default().to_owned();
@@ -447,7 +448,7 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
             ("int".into(), opt("int"), "int".into(), Some(example))
         }
         FieldKind::Float(b) => {
-            req_kw.extend(number_bounds(b, INT64, None));
+            req_kw.extend(number_bounds(b, None));
             req_kw.push("allow_inf_nan=False".into());
             let (v1, v2) = float_values(b);
             let (lo, hi) = float_range(b);
@@ -477,7 +478,7 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
             model_kw.push(format!("decimal_places={decimal_places}"));
             req_kw.push(format!("max_digits={max_digits}"));
             req_kw.push(format!("decimal_places={decimal_places}"));
-            req_kw.extend(number_bounds(bounds, INT64, None));
+            req_kw.extend(number_bounds(bounds, None));
             let int_digits = max_digits - decimal_places;
             let limit = if int_digits == 0 {
                 0.9
@@ -800,13 +801,12 @@ pub fn filter_view(
             ("NulFreeStr".to_owned(), "str".to_owned())
         }
         FieldKind::Int(b) | FieldKind::BigInt(b) => {
-            let big = matches!(f.kind, FieldKind::BigInt(_));
-            let (range, consts) = if big {
-                (INT64, ("INT64_MIN", "INT64_MAX"))
+            let consts = if matches!(f.kind, FieldKind::BigInt(_)) {
+                ("INT64_MIN", "INT64_MAX")
             } else {
-                (INT32, ("INT32_MIN", "INT32_MAX"))
+                ("INT32_MIN", "INT32_MAX")
             };
-            for k in number_bounds(b, range, Some(consts)) {
+            for k in number_bounds(b, Some(consts)) {
                 if k.contains("INT") {
                     router.from(&shared, &[k.split('=').nth(1).unwrap_or_default()]);
                 }
@@ -815,7 +815,7 @@ pub fn filter_view(
             ("int".to_owned(), "int".to_owned())
         }
         FieldKind::Float(b) => {
-            kw.extend(number_bounds(b, INT64, None));
+            kw.extend(number_bounds(b, None));
             kw.push("allow_inf_nan=False".into());
             ("float".to_owned(), "float".to_owned())
         }

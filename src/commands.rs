@@ -525,14 +525,14 @@ pub fn remove_domain(base: &Path, args: &RemoveDomainArgs, reporter: &Reporter) 
         anyhow::anyhow!("{main}: {m}")
     })?;
 
-    let mut paths: Vec<String> = FileKind::ALL
+    let paths: Vec<String> = FileKind::ALL
         .iter()
         .filter(|k| domain.generates(**k))
         .filter_map(|k| render::domain::path_of(&project.config, domain, *k))
         .collect();
     let mut kept = 0;
     let init = render::domain::init_path(&project.config, domain);
-    for path in paths.drain(..) {
+    for path in paths {
         let Ok(text) = std::fs::read_to_string(project.root.join(&path)) else {
             continue;
         };

@@ -488,7 +488,6 @@ struct DefaultSortCase {
     descending: bool,
 }
 
-/// The plan of one domain's files (those not handed over with `[files]`).
 /// Where a domain's file of `kind` lives; None for tests when the project
 /// generates none.
 pub fn path_of(config: &ProjectConfig, domain: &Domain, kind: FileKind) -> Option<String> {
@@ -534,29 +533,31 @@ pub fn plan(config: &ProjectConfig, domain: &Domain, all: &Domains) -> Plan {
         init_path(config, domain),
         format!("\"\"\"{} domain: {}\"\"\"\n", view.class, view.doc),
     );
-    let mut model_imports = Some(model_imports);
-    let mut dto_imports = Some((dto_imports, response_imports));
-    let mut router_imports = Some(router_imports);
-    let mut service_imports = Some(service_imports);
-    for kind in FileKind::ALL {
-        if !domain.generates(kind) {
-            continue;
+    // A file is rendered only when scaffold generates it and it has a place.
+    let wanted = |kind: FileKind| {
+        if domain.generates(kind) {
+            path_of(config, domain, kind)
+        } else {
+            None
         }
-        let Some(path) = path_of(config, domain, kind) else {
-            continue;
-        };
-        let content = match kind {
-            FileKind::Model => render_model(&view, model_imports.take().expect("rendered once")),
-            FileKind::Dtos => {
-                let (input, output) = dto_imports.take().expect("rendered once");
-                render_dtos(&view, input, output)
-            }
-            FileKind::Repository => render_repository(&view, domain),
-            FileKind::Service => render_service(&view, service_imports.take().expect("rendered once")),
-            FileKind::Router => render_router(&view, router_imports.take().expect("rendered once")),
-            FileKind::Tests => render_tests(&view, domain, all, &config.api_prefix),
-        };
-        plan.generated(path, content);
+    };
+    if let Some(path) = wanted(FileKind::Model) {
+        plan.generated(path, render_model(&view, model_imports));
+    }
+    if let Some(path) = wanted(FileKind::Dtos) {
+        plan.generated(path, render_dtos(&view, dto_imports, response_imports));
+    }
+    if let Some(path) = wanted(FileKind::Repository) {
+        plan.generated(path, render_repository(&view, domain));
+    }
+    if let Some(path) = wanted(FileKind::Service) {
+        plan.generated(path, render_service(&view, service_imports));
+    }
+    if let Some(path) = wanted(FileKind::Router) {
+        plan.generated(path, render_router(&view, router_imports));
+    }
+    if let Some(path) = wanted(FileKind::Tests) {
+        plan.generated(path, render_tests(&view, domain, all, &config.api_prefix));
     }
     plan
 }

@@ -183,7 +183,7 @@ fn py_int(v: i128) -> String {
     }
 }
 
-/// Float range as (low, high, low inclusive, high inclusive).
+/// The lower and upper bound of a number field, whichever keys set them.
 fn float_range(b: &Bounds) -> (Option<f64>, Option<f64>) {
     let lo = b.ge.as_ref().or(b.gt.as_ref()).map(|n| n.value);
     let hi = b.le.as_ref().or(b.lt.as_ref()).map(|n| n.value);

@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use anyhow::{Context, bail};
 use rayon::prelude::*;
 
-use crate::plan::Plan;
+use crate::plan::{Plan, Planned};
 use crate::reconcile::{Decision, decide};
 
 pub const BACKUP_DIR: &str = ".scaffold/backup";
@@ -19,33 +19,57 @@ pub struct Outcome {
     pub path: String,
     /// Where the file really is (symlinks inside the project resolved).
     pub target: PathBuf,
+    /// The file on disk, kept only where the decision needs it for a diff
+    /// or a backup (not for unchanged or team-owned files).
     pub old: Option<String>,
     pub decision: Decision,
 }
 
-/// Reads every planned file's current state and decides; writes nothing.
-/// A path that would be written through a symlink leading out of the
-/// project is an error before anything is written.
-pub fn evaluate(root: &Path, plan: &Plan) -> anyhow::Result<Vec<Outcome>> {
-    let root = canonical_root(root)?;
-    let dirs = DirCache::default();
-    // Files are independent: read and compare them on all cores, keeping
-    // the plan's order.
-    let files: Vec<(&String, &crate::plan::Planned)> = plan.files.iter().collect();
-    files
-        .par_iter()
-        .map(|(path, planned)| {
-            let target = dirs.resolve(&root, path)?;
-            let old = read_existing(&target)?;
-            let decision = decide(planned, old.as_deref());
-            Ok(Outcome {
-                path: (*path).clone(),
-                target,
-                old,
-                decision,
-            })
+/// Reads planned files' current state and decides; writes nothing. A path
+/// that would be written through a symlink leading out of the project is
+/// an error before anything is written.
+pub struct Evaluator {
+    root: PathBuf,
+    dirs: DirCache,
+}
+
+impl Evaluator {
+    pub fn new(root: &Path) -> anyhow::Result<Self> {
+        Ok(Self {
+            root: canonical_root(root)?,
+            dirs: DirCache::default(),
         })
-        .collect()
+    }
+
+    /// The outcome of every file of `plan`, in the plan's order. Files are
+    /// independent: they are read and compared on all cores.
+    pub fn evaluate(&self, plan: Plan) -> anyhow::Result<Vec<Outcome>> {
+        plan.files
+            .into_par_iter()
+            .map(|(path, planned)| self.outcome(path, planned))
+            .collect()
+    }
+
+    fn outcome(&self, path: String, planned: Planned) -> anyhow::Result<Outcome> {
+        let target = self.dirs.resolve(&self.root, &path)?;
+        let old = read_existing(&target)?;
+        let decision = decide(planned, old.as_deref());
+        let needs_old = matches!(
+            decision,
+            Decision::Create(_) | Decision::Update(_) | Decision::Conflict { .. }
+        );
+        Ok(Outcome {
+            path,
+            target,
+            old: old.filter(|_| needs_old),
+            decision,
+        })
+    }
+}
+
+/// [`Evaluator::evaluate`] for a single plan.
+pub fn evaluate(root: &Path, plan: Plan) -> anyhow::Result<Vec<Outcome>> {
+    Evaluator::new(root)?.evaluate(plan)
 }
 
 /// Writes creations and updates; with `force`, conflicts too, after
@@ -232,12 +256,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut plan = Plan::default();
         plan.once("a/once.txt", "one");
-        plan.generated("a/gen.py", stamp("# scaffold: fingerprint \nx = 1\n"));
-        let first = evaluate(dir.path(), &plan).unwrap();
+        plan.generated("a/gen.py", stamp("# scaffold: fingerprint \nx = 1\n".to_owned()));
+        let first = evaluate(dir.path(), plan.clone()).unwrap();
         assert!(first.iter().all(|o| matches!(o.decision, Decision::Create(_))));
         write(dir.path(), &first, false).unwrap();
         std::fs::write(dir.path().join("a/once.txt"), "mine").unwrap();
-        let second = evaluate(dir.path(), &plan).unwrap();
+        let second = evaluate(dir.path(), plan.clone()).unwrap();
         assert_eq!(second[0].decision, Decision::Unchanged);
         assert_eq!(second[1].decision, Decision::Exist);
         write(dir.path(), &second, false).unwrap();
@@ -249,8 +273,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("gen.py"), "handwritten\n").unwrap();
         let mut plan = Plan::default();
-        plan.generated("gen.py", stamp("# scaffold: fingerprint \nx = 1\n"));
-        let outcomes = evaluate(dir.path(), &plan).unwrap();
+        plan.generated("gen.py", stamp("# scaffold: fingerprint \nx = 1\n".to_owned()));
+        let outcomes = evaluate(dir.path(), plan.clone()).unwrap();
         assert!(matches!(outcomes[0].decision, Decision::Conflict { .. }));
         assert!(write(dir.path(), &outcomes, false).unwrap().is_empty());
         assert_eq!(
@@ -280,7 +304,7 @@ mod tests {
         for path in ["out/x.py", "f.py"] {
             let mut plan = Plan::default();
             plan.generated(path, "x");
-            let err = evaluate(dir.path(), &plan).unwrap_err().to_string();
+            let err = evaluate(dir.path(), plan.clone()).unwrap_err().to_string();
             assert!(err.starts_with(&format!("refusing to write {path}")), "{err}");
         }
         assert!(!outside.path().join("x.py").exists());

@@ -1,5 +1,6 @@
 //! One function per subcommand: load, plan, evaluate, write or report.
 
+use std::collections::HashSet;
 use std::io::IsTerminal;
 use std::path::Path;
 
@@ -57,7 +58,7 @@ pub fn init(base: &Path, args: &InitArgs, reporter: &Reporter) -> anyhow::Result
         .unwrap_or_default();
     let project = render::project::distribution_name(&dir_name, &config.package);
     let plan = render::project::plan(&config, &project);
-    let outcomes = apply::evaluate(&dir, &plan)?;
+    let outcomes = apply::evaluate(&dir, plan)?;
     apply::write(&dir, &outcomes, false)?;
     for o in &outcomes {
         reporter.file(verb(&o.decision, false), &o.path);
@@ -102,8 +103,8 @@ pub fn new_domain(base: &Path, args: &NewDomainArgs, reporter: &Reporter) -> any
             bail!("{spec_rel} already exists; edit it and run `scaffold generate {name}`");
         }
         let domains = load::domains(&project, None)?;
-        let plan = domain_plan(&project, &domains, &[name.to_owned()])?;
-        return write_plan(&project, plan, &WriteMode::default(), reporter);
+        let planned = domain_outcomes(&project, &domains, &[name.to_owned()], Plan::default())?;
+        return write_outcomes(&project, &planned, &WriteMode::default(), reporter);
     }
     let prompted;
     let fields = if !args.fields.is_empty() {
@@ -125,9 +126,10 @@ pub fn new_domain(base: &Path, args: &NewDomainArgs, reporter: &Reporter) -> any
         + &spec::spec_from_compact(fields, args.plural.as_deref(), id).map_err(|e| anyhow::anyhow!(e))?;
     // Validate the new spec with all the others before anything is written.
     let domains = load::domains(&project, Some(PendingSpec { name, text: &text }))?;
-    let mut plan = domain_plan(&project, &domains, &[name.to_owned()])?;
-    plan.plan.once(spec_rel.clone(), text);
-    let status = write_plan(&project, plan, &WriteMode::default(), reporter)?;
+    let mut spec = Plan::default();
+    spec.once(spec_rel.clone(), text);
+    let planned = domain_outcomes(&project, &domains, &[name.to_owned()], spec)?;
+    let status = write_outcomes(&project, &planned, &WriteMode::default(), reporter)?;
     let d = &domains[name];
     reporter.say("");
     reporter.say("Next:");
@@ -185,33 +187,32 @@ fn prompt_fields(domain: &str) -> anyhow::Result<Vec<String>> {
 pub fn generate(base: &Path, args: &GenerateArgs, reporter: &Reporter) -> anyhow::Result<ExitStatus> {
     let project = config::discover(base)?;
     let domains = load::domains(&project, None)?;
-    let plan = domain_plan(&project, &domains, &args.domains)?;
+    let planned = domain_outcomes(&project, &domains, &args.domains, Plan::default())?;
     let mode = WriteMode {
         dry_run: args.dry_run,
         force: args.force,
     };
-    write_plan(&project, plan, &mode, reporter)
+    write_outcomes(&project, &planned, &mode, reporter)
 }
 
-/// A plan of domain files plus main.py's registration blocks.
-struct DomainPlan {
-    plan: Plan,
+/// What the selected domains, the support files and main.py's
+/// registration blocks would change, file by file in path order.
+struct DomainOutcomes {
+    outcomes: Vec<Outcome>,
     main: String,
     registered: Registered,
     domains: usize,
 }
 
-fn domain_plan(project: &Project, domains: &Domains, names: &[String]) -> anyhow::Result<DomainPlan> {
+/// Plans and evaluates the selected domains. `extra` joins the plan (the
+/// spec `new-domain` writes).
+fn domain_outcomes(
+    project: &Project,
+    domains: &Domains,
+    names: &[String],
+    extra: Plan,
+) -> anyhow::Result<DomainOutcomes> {
     let selected: Vec<&Domain> = load::select(domains, names)?;
-    let mut plan = render::support::plan(&project.config);
-    // Domains render independently: spread them over the cores.
-    let rendered: Vec<Plan> = selected
-        .par_iter()
-        .map(|domain| render::domain::plan(&project.config, domain, domains))
-        .collect();
-    for domain_plan in rendered {
-        plan.extend(domain_plan);
-    }
     let main = project.config.main.clone();
     let main_py = load::read_project_file(&project.root, &main)?;
     let all: Vec<&str> = domains.keys().map(String::as_str).collect();
@@ -222,9 +223,22 @@ fn domain_plan(project: &Project, domains: &Domains, names: &[String]) -> anyhow
             registry::marker_help()
         )
     })?;
+    let mut plan = render::support::plan(&project.config);
     plan.whole(main.clone(), registered.content.clone());
-    Ok(DomainPlan {
-        plan,
+    plan.extend(extra);
+    let evaluator = apply::Evaluator::new(&project.root)?;
+    let mut outcomes = evaluator.evaluate(plan)?;
+    // Domains are independent: each is rendered and compared on whichever
+    // core is free, and the text of a file found up to date is dropped at
+    // once instead of being held until every domain is rendered.
+    let per_domain = selected
+        .par_iter()
+        .map(|domain| evaluator.evaluate(render::domain::plan(&project.config, domain, domains)))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    outcomes.extend(per_domain.into_iter().flatten());
+    outcomes.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+    Ok(DomainOutcomes {
+        outcomes,
         main,
         registered,
         domains: selected.len(),
@@ -248,8 +262,13 @@ fn verb(decision: &Decision, force: bool) -> Verb {
     }
 }
 
-fn write_plan(project: &Project, dp: DomainPlan, mode: &WriteMode, reporter: &Reporter) -> anyhow::Result<ExitStatus> {
-    let outcomes = apply::evaluate(&project.root, &dp.plan)?;
+fn write_outcomes(
+    project: &Project,
+    dp: &DomainOutcomes,
+    mode: &WriteMode,
+    reporter: &Reporter,
+) -> anyhow::Result<ExitStatus> {
+    let outcomes = &dp.outcomes;
     let mut conflicts = 0;
     for o in outcomes.iter().filter(|o| o.path != dp.main) {
         reporter.file(verb(&o.decision, mode.force), &o.path);
@@ -276,7 +295,7 @@ fn write_plan(project: &Project, dp: DomainPlan, mode: &WriteMode, reporter: &Re
         reporter.say("dry run: nothing was written");
         return Ok(ExitStatus::Success);
     }
-    let backups = apply::write(&project.root, &outcomes, mode.force)?;
+    let backups = apply::write(&project.root, outcomes, mode.force)?;
     for b in &backups {
         reporter.say(&format!("saved the old file as {b}"));
     }
@@ -305,11 +324,11 @@ struct Finding {
 pub fn check(base: &Path, args: &CheckArgs, reporter: &Reporter) -> anyhow::Result<ExitStatus> {
     let project = config::discover(base)?;
     let domains = load::domains(&project, None)?;
-    let dp = domain_plan(&project, &domains, &args.domains)?;
-    let outcomes = apply::evaluate(&project.root, &dp.plan)?;
-    let mut findings: Vec<Finding> = outcomes.iter().filter_map(finding).collect();
+    let dp = domain_outcomes(&project, &domains, &args.domains, Plan::default())?;
+    let mut findings: Vec<Finding> = dp.outcomes.iter().filter_map(finding).collect();
     if args.domains.is_empty() {
-        for path in load::orphans(&project, &domains, &dp.plan)? {
+        let planned: HashSet<&str> = dp.outcomes.iter().map(|o| o.path.as_str()).collect();
+        for path in load::orphans(&project, &domains, &planned)? {
             findings.push(Finding {
                 reason: "its spec was deleted: delete this file, or restore the spec".to_owned(),
                 state: "orphan",
@@ -320,7 +339,7 @@ pub fn check(base: &Path, args: &CheckArgs, reporter: &Reporter) -> anyhow::Resu
         }
     }
     findings.sort_by(|a, b| a.path.cmp(&b.path));
-    let files = dp.plan.files.len();
+    let files = dp.outcomes.len();
     let summary = format!(
         "checked {} domain{}, {files} files: {}",
         dp.domains,
@@ -448,10 +467,10 @@ struct DomainState {
 pub fn list(base: &Path, args: &ListArgs, reporter: &Reporter) -> anyhow::Result<ExitStatus> {
     let project = config::discover(base)?;
     let domains = load::domains(&project, None)?;
+    let evaluator = apply::Evaluator::new(&project.root)?;
     let mut report = Vec::new();
     for domain in domains.values() {
-        let plan = render::domain::plan(&project.config, domain, &domains);
-        let outcomes = apply::evaluate(&project.root, &plan)?;
+        let outcomes = evaluator.evaluate(render::domain::plan(&project.config, domain, &domains))?;
         let mut files: Vec<FileState> = outcomes
             .into_iter()
             .filter(|o| !matches!(o.decision, Decision::Exist))
@@ -579,7 +598,7 @@ pub fn remove_domain(base: &Path, args: &RemoveDomainArgs, reporter: &Reporter) 
     if registered.content != main_py {
         let mut plan = Plan::default();
         plan.whole(main.clone(), registered.content);
-        let outcomes = apply::evaluate(&project.root, &plan)?;
+        let outcomes = apply::evaluate(&project.root, plan)?;
         apply::write(&project.root, &outcomes, false)?;
         reporter.file(Verb::Unregister, &format!("{name} from {main}"));
     }

@@ -1,9 +1,10 @@
 //! Reading the project: settings, every spec, and files the plan depends on.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 use anyhow::Context;
+use rayon::prelude::*;
 
 use crate::config::Project;
 use crate::diag::{Diagnostic, Diagnostics, Source};
@@ -58,10 +59,18 @@ pub fn domains(project: &Project, pending: Option<PendingSpec<'_>>) -> anyhow::R
     }
     let known: Vec<String> = sources.keys().cloned().collect();
     let known: Vec<&str> = known.iter().map(String::as_str).collect();
+    // Each spec parses on its own: spread them over the cores.
+    let results: Vec<(String, Source, Result<Domain, Vec<Diagnostic>>)> = sources
+        .into_par_iter()
+        .map(|(name, source)| {
+            let display = source.display.to_string_lossy().replace('\\', "/");
+            let domain = spec::parse_spec(&source, &name, &display, &known);
+            (name, source, domain)
+        })
+        .collect();
     let mut parsed = BTreeMap::new();
-    for (name, source) in sources {
-        let display = source.display.to_string_lossy().replace('\\', "/");
-        match spec::parse_spec(&source, &name, &display, &known) {
+    for (name, source, domain) in results {
+        match domain {
             Ok(domain) => {
                 parsed.insert(name, (source, domain));
             }
@@ -102,7 +111,7 @@ pub fn select<'a>(domains: &'a Domains, names: &[String]) -> anyhow::Result<Vec<
 
 /// Generated files whose spec no longer exists: found by their header.
 /// Paths in `planned` belong to live specs and are not read again.
-pub fn orphans(project: &Project, domains: &Domains, planned: &crate::plan::Plan) -> anyhow::Result<Vec<String>> {
+pub fn orphans(project: &Project, domains: &Domains, planned: &HashSet<&str>) -> anyhow::Result<Vec<String>> {
     let c = &project.config;
     let specs = c.specs.trim_end_matches('/');
     let mut dirs = vec![
@@ -126,7 +135,7 @@ pub fn orphans(project: &Project, domains: &Domains, planned: &crate::plan::Plan
             }
             let rel = entry.path().strip_prefix(&project.root).unwrap_or(entry.path());
             let rel = rel.to_string_lossy().replace('\\', "/");
-            if planned.files.contains_key(&rel) {
+            if planned.contains(rel.as_str()) {
                 continue;
             }
             // The header is the first line: read no more than that.

@@ -3,6 +3,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+// Rendering allocates many small strings on every core; mimalloc does that
+// markedly faster than the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = scaffold::cli::Cli::parse();
     let color = scaffold::output::use_color(cli.global.color, std::io::stderr().is_terminal());

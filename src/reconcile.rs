@@ -47,9 +47,9 @@ impl Conflict {
     }
 }
 
-pub fn decide(planned: &Planned, existing: Option<&str>) -> Decision {
+pub fn decide(planned: Planned, existing: Option<&str>) -> Decision {
     let Some(old) = existing else {
-        return Decision::Create(planned.content.clone());
+        return Decision::Create(planned.content);
     };
     match planned.policy {
         Policy::Once => Decision::Exist,
@@ -57,14 +57,14 @@ pub fn decide(planned: &Planned, existing: Option<&str>) -> Decision {
             if old == planned.content {
                 Decision::Unchanged
             } else {
-                Decision::Update(planned.content.clone())
+                Decision::Update(planned.content)
             }
         }
-        Policy::Generated => decide_generated(&planned.content, old),
+        Policy::Generated => decide_generated(planned.content, old),
     }
 }
 
-fn decide_generated(fresh: &str, old: &str) -> Decision {
+fn decide_generated(fresh: String, old: &str) -> Decision {
     // Most files are exactly as generated (empty sections): no parsing needed.
     if fresh == old {
         return Decision::Unchanged;
@@ -74,11 +74,11 @@ fn decide_generated(fresh: &str, old: &str) -> Decision {
         Err(e) => {
             return Decision::Conflict {
                 reason: Conflict::Markers(e),
-                proposed: fresh.to_owned(),
+                proposed: fresh,
             };
         }
     };
-    let merged = sections::carry_over(fresh, &old_sections);
+    let merged = sections::carry_over(&fresh, &old_sections);
     if merged == old {
         return Decision::Unchanged;
     }
@@ -94,7 +94,7 @@ fn decide_generated(fresh: &str, old: &str) -> Decision {
             proposed: merged,
         };
     }
-    let fresh_names: Vec<String> = sections::parse_sections(fresh)
+    let fresh_names: Vec<String> = sections::parse_sections(&fresh)
         .expect("templates have well-formed sections")
         .into_iter()
         .map(|s| s.name)
@@ -124,7 +124,7 @@ mod tests {
 
     fn generated(text: &str) -> Planned {
         Planned {
-            content: stamp(text),
+            content: stamp(text.to_owned()),
             policy: Policy::Generated,
         }
     }
@@ -133,36 +133,36 @@ mod tests {
 
     #[test]
     fn keeps_sections_across_spec_changes() {
-        let old = stamp(V1).replace("# scaffold: end", "mine = 2\n# scaffold: end");
+        let old = stamp(V1.to_owned()).replace("# scaffold: end", "mine = 2\n# scaffold: end");
         let v2 = generated(&V1.replace("x = 1", "x = 1\ny = 3"));
-        let Decision::Update(new) = decide(&v2, Some(&old)) else {
+        let Decision::Update(new) = decide(v2.clone(), Some(&old)) else {
             panic!()
         };
         assert!(new.contains("y = 3") && new.contains("mine = 2\n"));
-        assert_eq!(decide(&v2, Some(&new)), Decision::Unchanged);
+        assert_eq!(decide(v2.clone(), Some(&new)), Decision::Unchanged);
     }
 
     #[test]
     fn hand_edits_and_foreign_files_are_conflicts() {
         let plan = generated(V1);
-        let edited = stamp(V1).replace("x = 1", "x = 5");
+        let edited = stamp(V1.to_owned()).replace("x = 1", "x = 5");
         assert!(matches!(
-            decide(&plan, Some(&edited)),
+            decide(plan.clone(), Some(&edited)),
             Decision::Conflict {
                 reason: Conflict::HandEdited,
                 ..
             }
         ));
         assert!(matches!(
-            decide(&plan, Some("x = 1\n")),
+            decide(plan.clone(), Some("x = 1\n")),
             Decision::Conflict {
                 reason: Conflict::NotGenerated,
                 ..
             }
         ));
-        let broken = stamp(V1).replace("# scaffold: end custom code\n", "");
+        let broken = stamp(V1.to_owned()).replace("# scaffold: end custom code\n", "");
         assert!(matches!(
-            decide(&plan, Some(&broken)),
+            decide(plan.clone(), Some(&broken)),
             Decision::Conflict {
                 reason: Conflict::Markers(_),
                 ..
@@ -176,12 +176,12 @@ mod tests {
             content: "a\n".into(),
             policy: Policy::Whole,
         };
-        assert_eq!(decide(&whole, Some("a\n")), Decision::Unchanged);
-        assert_eq!(decide(&whole, Some("b\n")), Decision::Update("a\n".into()));
+        assert_eq!(decide(whole.clone(), Some("a\n")), Decision::Unchanged);
+        assert_eq!(decide(whole.clone(), Some("b\n")), Decision::Update("a\n".into()));
         let once = Planned {
             content: "a\n".into(),
             policy: Policy::Once,
         };
-        assert_eq!(decide(&once, Some("mine")), Decision::Exist);
+        assert_eq!(decide(once.clone(), Some("mine")), Decision::Exist);
     }
 }

@@ -110,7 +110,18 @@ pub fn fingerprint_of(text: &str) -> String {
     for line in generated_parts(text) {
         hasher.update(line.as_bytes());
     }
-    hasher.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect()
+    hex_prefix(&hasher.finalize())
+}
+
+/// The first 8 bytes of a digest as 16 lowercase hex digits.
+fn hex_prefix(digest: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    digest
+        .iter()
+        .take(8)
+        .flat_map(|b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]])
+        .map(char::from)
+        .collect()
 }
 
 /// The fingerprint recorded in a file's header, if any.
@@ -127,23 +138,38 @@ pub fn is_untouched(text: &str) -> bool {
 }
 
 /// Fills the fingerprint placeholder line of a freshly rendered file.
-/// The rendered text must contain `# scaffold: fingerprint ` on its own line.
-pub fn stamp(rendered: &str) -> String {
-    let fp = fingerprint_of(rendered);
-    let mut out = String::with_capacity(rendered.len() + 16);
-    let mut done = false;
-    for line in rendered.split_inclusive('\n') {
-        if !done && line.trim_end() == FINGERPRINT_PREFIX.trim_end() {
-            out.push_str(FINGERPRINT_PREFIX);
-            out.push_str(&fp);
-            out.push('\n');
-            done = true;
-        } else {
-            out.push_str(line);
+/// The rendered text must contain `# scaffold: fingerprint` on a line of its
+/// own in its header, and its custom sections must be empty.
+pub fn stamp(mut rendered: String) -> String {
+    let placeholder = placeholder_line(&rendered).expect("rendered file has a fingerprint line");
+    // Sections are empty in a fresh rendering, so the generated parts are
+    // everything but the placeholder line: hash the two slices around it
+    // instead of walking the file line by line.
+    let mut hasher = Sha256::new();
+    hasher.update(&rendered.as_bytes()[..placeholder.start]);
+    hasher.update(&rendered.as_bytes()[placeholder.end..]);
+    let fp = hex_prefix(&hasher.finalize());
+    debug_assert_eq!(
+        fp,
+        fingerprint_of(&rendered),
+        "a fresh rendering has empty custom sections"
+    );
+    rendered.replace_range(placeholder, &format!("{FINGERPRINT_PREFIX}{fp}\n"));
+    rendered
+}
+
+/// Byte range of the fingerprint line (with its newline) among the header
+/// lines of `text`.
+fn placeholder_line(text: &str) -> Option<std::ops::Range<usize>> {
+    let mut start = 0;
+    for line in text.split_inclusive('\n').take(10) {
+        let end = start + line.len();
+        if line.trim_end() == FINGERPRINT_PREFIX.trim_end() {
+            return Some(start..end);
         }
+        start = end;
     }
-    debug_assert!(done, "rendered file has no fingerprint line");
-    out
+    None
 }
 
 /// `fresh` (a stamped rendering with empty sections) with the section bodies
@@ -169,7 +195,7 @@ mod tests {
 
     #[test]
     fn stamped_files_are_untouched_until_edited_outside_sections() {
-        let stamped = stamp(FRESH);
+        let stamped = stamp(FRESH.to_owned());
         assert!(is_untouched(&stamped));
         let with_code = stamped.replace(
             "    # scaffold: end custom methods\n",
@@ -181,7 +207,7 @@ mod tests {
 
     #[test]
     fn sections_carry_over_verbatim() {
-        let old = stamp(FRESH).replace(
+        let old = stamp(FRESH.to_owned()).replace(
             "    # scaffold: end custom methods\n",
             "  weird   spacing\n\n    # scaffold: end custom methods\n",
         );
@@ -193,7 +219,7 @@ mod tests {
                 body: "  weird   spacing\n\n".into()
             }]
         );
-        let fresh = stamp(&FRESH.replace("x = 1", "x = 1\n    y = 2"));
+        let fresh = stamp(FRESH.replace("x = 1", "x = 1\n    y = 2"));
         let merged = carry_over(&fresh, &sections);
         assert!(merged.contains("  weird   spacing\n\n    # scaffold: end custom methods"));
         assert!(is_untouched(&merged));

@@ -115,7 +115,7 @@ proptest! {
         for (path, old) in &old_files {
             let (edited, filled) = fill(old, &bodies);
             let planned = scaffold::plan::Planned { content: new_files[path].clone(), policy: Policy::Generated };
-            let result = match decide(&planned, Some(&edited)) {
+            let result = match decide(planned, Some(&edited)) {
                 Decision::Update(text) => text,
                 Decision::Unchanged => edited.clone(),
                 other => panic!("{path}: unexpected {other:?}"),

@@ -597,7 +597,7 @@ fn render_model(v: &View, mut imports: Imports) -> String {
             ));
         }
     }
-    stamp(&super::finish(ModelTemplate {
+    stamp(super::finish(ModelTemplate {
         v,
         imports: imports.render(),
         declarations,
@@ -648,7 +648,7 @@ fn render_dtos(v: &View, input: Imports, mut imports: Imports) -> String {
             ));
         }
     }
-    stamp(&super::finish(DtosTemplate {
+    stamp(super::finish(DtosTemplate {
         v,
         imports: imports.render(),
         sort_literal,
@@ -664,7 +664,7 @@ fn render_repository(v: &View, domain: &Domain) -> String {
     imports.from("sqlmodel.ext.asyncio.session", &["AsyncSession"]);
     imports.from(&format!("{pkg}.domain.{}.model", v.snake), &[&v.class]);
     imports.from(&format!("{pkg}.domain.shared.base_repository"), &["BaseRepository"]);
-    stamp(&super::finish(RepositoryTemplate {
+    stamp(super::finish(RepositoryTemplate {
         v,
         imports: imports.render(),
         filter_fields: py_tuple(&domain.api.filters),
@@ -731,7 +731,7 @@ fn render_service(v: &View, mut imports: Imports) -> String {
         }
     }
     v.id.add_python_import(&mut imports);
-    stamp(&super::finish(ServiceTemplate {
+    stamp(super::finish(ServiceTemplate {
         v,
         imports: imports.render(),
         ref_checks,
@@ -831,7 +831,7 @@ fn render_router(v: &View, mut imports: Imports) -> String {
             String::new()
         },
     };
-    stamp(&super::finish(RouterTemplate {
+    stamp(super::finish(RouterTemplate {
         v,
         imports: imports.render(),
         router_args,
@@ -1138,7 +1138,7 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
         can_create,
         dependency_overrides: v.dependencies.clone(),
     };
-    stamp(&super::finish(TestsTemplate {
+    stamp(super::finish(TestsTemplate {
         v,
         imports: imports.render(),
         t,

@@ -23,7 +23,7 @@ fixed_templates!(render_all, "support/", {
 pub fn files(config: &ProjectConfig) -> Vec<(String, String)> {
     render_all(&config.package, "")
         .into_iter()
-        .map(|(path, text)| (super::output_path(config, path), stamp(&text)))
+        .map(|(path, text)| (super::output_path(config, path), stamp(text)))
         .collect()
 }
 

@@ -51,8 +51,7 @@ impl Evaluator {
     }
 
     fn outcome(&self, path: String, planned: Planned) -> anyhow::Result<Outcome> {
-        let target = self.dirs.resolve(&self.root, &path)?;
-        let old = read_existing(&target)?;
+        let (target, old) = self.read(&path)?;
         let decision = decide(planned, old.as_deref());
         let needs_old = matches!(
             decision,
@@ -64,6 +63,35 @@ impl Evaluator {
             old: old.filter(|_| needs_old),
             decision,
         })
+    }
+}
+
+impl Evaluator {
+    /// Where `rel` really is, and its text if it exists.
+    fn read(&self, rel: &str) -> anyhow::Result<(PathBuf, Option<String>)> {
+        let resolved = |rel: &str| -> anyhow::Result<(PathBuf, Option<String>)> {
+            let target = resolve_inside(&self.root, rel)?;
+            let old = read_existing(&target)?;
+            Ok((target, old))
+        };
+        let joined = self.root.join(rel);
+        let (Some(parent), Some(name)) = (joined.parent(), joined.file_name()) else {
+            return resolved(rel);
+        };
+        let Some(dir) = self.dirs.get(&self.root, parent) else {
+            // Report the refusal for the file being written.
+            return resolved(rel);
+        };
+        let target = dir.real.join(name);
+        if !dir.exists {
+            return Ok((target, None));
+        }
+        match read_unless_symlink(&target)? {
+            Read::Text(text) => Ok((target, Some(text))),
+            Read::Missing => Ok((target, None)),
+            // A file that is itself a symlink is resolved on its own.
+            Read::Symlink => resolved(rel),
+        }
     }
 }
 
@@ -95,9 +123,11 @@ pub fn write(root: &Path, outcomes: &[Outcome], force: bool) -> anyhow::Result<V
     let mut dirs: Vec<&Path> = writes.iter().filter_map(|(t, _, _)| t.parent()).collect();
     dirs.sort_unstable();
     dirs.dedup();
+    let t = std::time::Instant::now();
     for dir in dirs {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create directory {}", dir.display()))?;
     }
+    eprintln!(" dirs {:?}", t.elapsed());
     writes.par_iter().try_for_each(|(target, content, new)| {
         if *new {
             write_new(target, content)
@@ -110,44 +140,38 @@ pub fn write(root: &Path, outcomes: &[Outcome], force: bool) -> anyhow::Result<V
 
 /// Real paths of parent directories, resolved once per directory.
 #[derive(Default)]
-struct DirCache(Mutex<HashMap<PathBuf, PathBuf>>);
+struct DirCache(Mutex<HashMap<PathBuf, Option<RealDir>>>);
+
+#[derive(Clone)]
+struct RealDir {
+    /// The directory with symlinks inside the project resolved.
+    real: PathBuf,
+    /// Whether it exists yet: files in a missing directory are missing too.
+    exists: bool,
+}
 
 impl DirCache {
-    fn resolve(&self, root: &Path, rel: &str) -> anyhow::Result<PathBuf> {
-        let target = root.join(rel);
-        let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
-            return resolve_inside(root, rel);
-        };
-        // A file that is itself a symlink is resolved on its own.
-        if target.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink()) {
-            return resolve_inside(root, rel);
+    /// `None` when the directory is (or lies under) a symlink leading out
+    /// of the project.
+    fn get(&self, root: &Path, dir: &Path) -> Option<RealDir> {
+        if let Some(known) = self.0.lock().expect("no panics while locked").get(dir) {
+            return known.clone();
         }
-        let cached = self.0.lock().expect("no panics while locked").get(parent).cloned();
-        let real_parent = match cached {
-            Some(real) => real,
-            None => {
-                let rel_parent = parent
-                    .strip_prefix(root)
-                    .unwrap_or(parent)
-                    .to_string_lossy()
-                    .into_owned();
-                let real = if rel_parent.is_empty() {
-                    root.to_path_buf()
-                } else {
-                    match resolve_inside(root, &rel_parent) {
-                        Ok(real) => real,
-                        // Report the refusal for the file being written.
-                        Err(_) => return resolve_inside(root, rel),
-                    }
-                };
-                self.0
-                    .lock()
-                    .expect("no panics while locked")
-                    .insert(parent.to_path_buf(), real.clone());
-                real
-            }
+        let rel = dir.strip_prefix(root).unwrap_or(dir).to_string_lossy();
+        let real = if rel.is_empty() {
+            Some(root.to_path_buf())
+        } else {
+            resolve_inside(root, &rel).ok()
         };
-        Ok(real_parent.join(name))
+        let found = real.map(|real| RealDir {
+            exists: real.is_dir(),
+            real,
+        });
+        self.0
+            .lock()
+            .expect("no panics while locked")
+            .insert(dir.to_path_buf(), found.clone());
+        found
     }
 }
 
@@ -177,10 +201,51 @@ fn canonical_root(root: &Path) -> anyhow::Result<PathBuf> {
 
 fn read_existing(path: &Path) -> anyhow::Result<Option<String>> {
     match std::fs::read(path) {
-        Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
+        Ok(bytes) => Ok(Some(into_text(bytes))),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
     }
+}
+
+/// Text of a file as read; invalid UTF-8 (never written by scaffold)
+/// is replaced, so the file shows up as changed rather than unreadable.
+fn into_text(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+enum Read {
+    Text(String),
+    Missing,
+    Symlink,
+}
+
+/// Reads a file in one open, without following a symlink at its last
+/// component (the caller resolves those and checks where they lead).
+fn read_unless_symlink(path: &Path) -> anyhow::Result<Read> {
+    #[cfg(unix)]
+    let opened = {
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(path)
+    };
+    #[cfg(not(unix))]
+    let opened = if path.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink()) {
+        return Ok(Read::Symlink);
+    } else {
+        std::fs::File::open(path)
+    };
+    let mut file = match opened {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Read::Missing),
+        #[cfg(unix)]
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => return Ok(Read::Symlink),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    let mut bytes = Vec::with_capacity(file.metadata().map_or(0, |m| m.len() as usize));
+    std::io::Read::read_to_end(&mut file, &mut bytes).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(Read::Text(into_text(bytes)))
 }
 
 /// The real path `rel` will be written at, refusing any symlink (of the file

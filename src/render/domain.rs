@@ -103,7 +103,9 @@ fn py_tuple(items: &[String]) -> String {
         many => {
             let mut s = "(\n".to_owned();
             for i in many {
-                s += &format!("        {},\n", py::string(i));
+                s.push_str("        ");
+                s.push_str(&py::string(i));
+                s.push_str(",\n");
             }
             s + "    )"
         }
@@ -117,7 +119,9 @@ fn py_list(name: &str, items: &[String]) -> String {
     }
     let mut s = format!("{name} = [\n");
     for i in items {
-        s += &format!("    {i},\n");
+        s.push_str("    ");
+        s.push_str(i);
+        s.push_str(",\n");
     }
     s + "]"
 }
@@ -375,14 +379,24 @@ impl View {
 /// Renders one declaration the way ruff formats it (exploded kwargs).
 pub fn decl(d: &Decl, indent: usize) -> String {
     let pad = " ".repeat(indent);
+    let mut s = String::with_capacity(128);
+    s.push_str(&pad);
+    s.push_str(&d.name);
+    s.push_str(": ");
+    s.push_str(&d.annotation);
     if d.kwargs.is_empty() {
-        return format!("{pad}{}: {}", d.name, d.annotation);
+        return s;
     }
-    let mut s = format!("{pad}{}: {} = Field(\n", d.name, d.annotation);
+    s.push_str(" = Field(\n");
     for k in &d.kwargs {
-        s += &format!("{pad}    {k},\n");
+        s.push_str(&pad);
+        s.push_str("    ");
+        s.push_str(k);
+        s.push_str(",\n");
     }
-    s + &format!("{pad})")
+    s.push_str(&pad);
+    s.push(')');
+    s
 }
 
 #[derive(Template)]
@@ -631,7 +645,9 @@ fn render_dtos(v: &View, input: Imports, mut imports: Imports) -> String {
     }
     let mut sort_literal = format!("{}SortKey = Literal[\n", v.class);
     for k in keys {
-        sort_literal += &format!("    {k},\n");
+        sort_literal.push_str("    ");
+        sort_literal.push_str(&k);
+        sort_literal.push_str(",\n");
     }
     sort_literal += "]";
     let mut response = vec![decl(&v.response_id, 4)];
@@ -809,7 +825,9 @@ fn render_router(v: &View, mut imports: Imports) -> String {
     args.push(format!("responses={{{}}}", responses.join(", ")));
     let mut router_args = String::new();
     for a in &args {
-        router_args += &format!("    {a},\n");
+        router_args.push_str("    ");
+        router_args.push_str(a);
+        router_args.push_str(",\n");
     }
     let mut list_params = Vec::new();
     for f in &v.filters {

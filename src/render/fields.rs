@@ -883,8 +883,12 @@ pub fn call(indent: usize, head: &str, args: &[String], suffix: &str) -> String 
     let pad = " ".repeat(indent + 4);
     let mut out = format!("{head}(\n");
     for a in args {
-        out += &format!("{pad}{a},\n");
+        out.push_str(&pad);
+        out.push_str(a);
+        out.push_str(",\n");
     }
-    out += &format!("{}){suffix}", " ".repeat(indent));
+    out.push_str(&pad[4..]);
+    out.push(')');
+    out.push_str(suffix);
     out
 }

@@ -98,26 +98,32 @@ impl Imports {
         }
         let mut blocks = Vec::new();
         for (_, (mut straight, mut from)) in sections {
-            straight.sort_by_key(|m| module_key(m));
-            from.sort_by_key(|(m, _)| module_key(m));
+            straight.sort_by_cached_key(|m| module_key(m));
+            from.sort_by_cached_key(|(m, _)| module_key(m));
             let mut block = String::new();
             for m in straight {
-                block += &format!("import {m}\n");
+                block.push_str("import ");
+                block.push_str(m);
+                block.push('\n');
             }
             for (m, names) in from {
                 let mut names: Vec<&String> = names.iter().collect();
-                names.sort_by_key(|n| member_key(n));
+                names.sort_by_cached_key(|n| member_key(n));
                 let names: Vec<&str> = names.into_iter().map(String::as_str).collect();
                 let one_line = format!("from {m} import {}", names.join(", "));
                 if one_line.len() <= MAX_LINE {
-                    block += &one_line;
+                    block.push_str(&one_line);
                     block.push('\n');
                 } else {
-                    block += &format!("from {m} import (\n");
+                    block.push_str("from ");
+                    block.push_str(m);
+                    block.push_str(" import (\n");
                     for n in names {
-                        block += &format!("    {n},\n");
+                        block.push_str("    ");
+                        block.push_str(n);
+                        block.push_str(",\n");
                     }
-                    block += ")\n";
+                    block.push_str(")\n");
                 }
             }
             blocks.push(block);

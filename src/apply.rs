@@ -123,11 +123,9 @@ pub fn write(root: &Path, outcomes: &[Outcome], force: bool) -> anyhow::Result<V
     let mut dirs: Vec<&Path> = writes.iter().filter_map(|(t, _, _)| t.parent()).collect();
     dirs.sort_unstable();
     dirs.dedup();
-    let t = std::time::Instant::now();
     for dir in dirs {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create directory {}", dir.display()))?;
     }
-    eprintln!(" dirs {:?}", t.elapsed());
     writes.par_iter().try_for_each(|(target, content, new)| {
         if *new {
             write_new(target, content)

@@ -185,12 +185,9 @@ fn prompt_fields(domain: &str) -> anyhow::Result<Vec<String>> {
 }
 
 pub fn generate(base: &Path, args: &GenerateArgs, reporter: &Reporter) -> anyhow::Result<ExitStatus> {
-    let t = std::time::Instant::now();
     let project = config::discover(base)?;
     let domains = load::domains(&project, None)?;
-    eprintln!("load {:?}", t.elapsed());
     let planned = domain_outcomes(&project, &domains, &args.domains, Plan::default())?;
-    eprintln!("outcomes {:?}", t.elapsed());
     let mode = WriteMode {
         dry_run: args.dry_run,
         force: args.force,
@@ -298,9 +295,7 @@ fn write_outcomes(
         reporter.say("dry run: nothing was written");
         return Ok(ExitStatus::Success);
     }
-    let t = std::time::Instant::now();
     let backups = apply::write(&project.root, outcomes, mode.force)?;
-    eprintln!("write {:?}", t.elapsed());
     for b in &backups {
         reporter.say(&format!("saved the old file as {b}"));
     }

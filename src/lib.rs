@@ -20,6 +20,15 @@ pub mod sections;
 pub mod spec;
 
 use cli::{Cli, Command};
+
+/// The name scaffold is published under on the package index (`project.name`
+/// in pyproject.toml): `scaffold` there is an unrelated project.
+pub const DISTRIBUTION: &str = "scaffold-domains";
+
+/// The pip requirement of exactly this scaffold, which the CI workflow and
+/// pre-commit config of a new backend pin, so that `scaffold check` gives
+/// the same answer on every machine.
+pub const REQUIREMENT: &str = concat!("scaffold-domains==", env!("CARGO_PKG_VERSION"));
 use output::Reporter;
 
 /// How a command ended when it did not fail outright (exit 0 or 1).
@@ -58,5 +67,24 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
             let _ = std::io::Write::write_all(&mut std::io::stdout(), &script);
             Ok(ExitStatus::Success)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_requirement_names_the_published_distribution() {
+        let pyproject: toml::Table = include_str!("../pyproject.toml")
+            .parse()
+            .expect("pyproject.toml is TOML");
+        assert_eq!(pyproject["project"]["name"].as_str(), Some(super::DISTRIBUTION));
+        assert_eq!(
+            super::REQUIREMENT,
+            format!("{}=={}", super::DISTRIBUTION, env!("CARGO_PKG_VERSION"))
+        );
+        assert!(
+            include_str!("../README.md").contains(super::REQUIREMENT),
+            "README's install commands pin another version than Cargo.toml's"
+        );
     }
 }

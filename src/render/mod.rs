@@ -19,8 +19,8 @@ pub fn finish(template: impl askama::Template) -> String {
 }
 
 /// Declares one askama struct per fixed template (they only need the
-/// package and project names) and a function rendering them all as
-/// `(path below templates/<dir>/, text)`.
+/// package and project names, and the pip requirement of this scaffold)
+/// and a function rendering them all as `(path below templates/<dir>/, text)`.
 macro_rules! fixed_templates {
     ($render_all:ident, $prefix:literal, { $($ty:ident => $path:literal),* $(,)? }) => {
         $(
@@ -30,13 +30,14 @@ macro_rules! fixed_templates {
             struct $ty<'a> {
                 package: &'a str,
                 project: &'a str,
+                requirement: &'a str,
             }
         )*
 
         fn $render_all(package: &str, project: &str) -> Vec<(&'static str, String)> {
             vec![$((
                 $path.strip_prefix($prefix).expect("template paths share the prefix"),
-                $crate::render::finish($ty { package, project }),
+                $crate::render::finish($ty { package, project, requirement: $crate::REQUIREMENT }),
             )),*]
         }
     };

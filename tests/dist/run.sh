@@ -9,11 +9,14 @@
 #   2. The wheel installs and runs in a venv with no cargo on PATH.
 #   3. `pre-commit try-repo <repo> scaffold-check --all-files` passes on a clean
 #      backend and fails with the diff after a spec change; the generated
-#      .pre-commit-config.yaml (its scaffold hook pointed at this repository)
-#      regenerates and fails because it changed files, then passes.
+#      .pre-commit-config.yaml, unchanged but for ruff's repo (GitHub is not
+#      reachable here), installs scaffold by its pin with no cargo on PATH
+#      (pip finds the wheel built above), regenerates and fails because it
+#      changed files, then passes.
 #   4. The generated .github/workflows/ci.yml is valid YAML with the promised
-#      recipe, and its `run:` steps pass in order, locally, in a fresh venv
-#      without cargo, against a PostgreSQL this script starts.
+#      recipe, and its `run:` steps pass in order, unchanged, locally, in a
+#      fresh venv without cargo (the pin resolved to the wheel built above),
+#      against a PostgreSQL this script starts.
 #
 # Needs: python3 (venv, pip), git, cargo, PostgreSQL's server binaries (see
 # tests/e2e/postgres.sh) and psql, and PyPI and crates.io.
@@ -147,16 +150,17 @@ path, version = sys.argv[1], sys.argv[2]
 name = path.rsplit("/", 1)[-1]
 print(name)
 dist, ver, py, abi, plat = name[:-4].split("-")
-assert (dist, ver) == ("scaffold", version), f"name/version {dist} {ver}, expected scaffold {version}"
+assert (dist, ver) == ("scaffold_domains", version), f"name/version {dist} {ver}, expected scaffold_domains {version}"
 assert (py, abi) == ("py3", "none"), f"tags {py}-{abi}: a bin wheel works on any Python 3"
 assert plat != "any", "a wheel holding a binary must carry a platform tag"
 names = zipfile.ZipFile(path).namelist()
 for n in names:
     print("  ", n)
-assert f"scaffold-{version}.data/scripts/scaffold" in names, "the scaffold executable is missing"
-extra = [n for n in names if not n.startswith((f"scaffold-{version}.data/scripts/", f"scaffold-{version}.dist-info/"))]
+stem = f"scaffold_domains-{version}"
+assert f"{stem}.data/scripts/scaffold" in names, "the scaffold executable is missing"
+extra = [n for n in names if not n.startswith((f"{stem}.data/scripts/", f"{stem}.dist-info/"))]
 assert not extra, f"files besides the binary and metadata (python-source picked something up?): {extra}"
-meta = zipfile.ZipFile(path).read(f"scaffold-{version}.dist-info/METADATA").decode()
+meta = zipfile.ZipFile(path).read(f"{stem}.dist-info/METADATA").decode()
 assert f"Version: {version}" in meta, "dynamic version not taken from Cargo.toml"
 EOF
 }
@@ -204,7 +208,7 @@ sdist_builds_a_wheel_on_its_own() {
     "$VENV/bin/pip" wheel -v "$SDIST_DIR"/*.tar.gz -w "$WORK/sdist-wheel" >"$WORK/sdist-wheel.log" 2>&1 \
         || { tail -n 60 "$WORK/sdist-wheel.log"; return 1; }
     compiled "$WORK/sdist-wheel.log" || return 1
-    ls "$WORK/sdist-wheel/scaffold-$VERSION"-*.whl
+    ls "$WORK/sdist-wheel/scaffold_domains-$VERSION"-*.whl
 }
 step "the crate compiles from the sdist alone (pip wheel <sdist>)" sdist_builds_a_wheel_on_its_own
 
@@ -285,55 +289,67 @@ try_check_stale() {
 }
 step "after a spec change (domains/artist.toml + bio) it fails and shows the diff" try_check_stale
 
-# The generated config, its scaffold repo pointed at the snapshot (GitHub is
-# not reachable from here); ruff's repo is dropped for the same reason and
-# only checked for shape.
+# The generated config as it is, but for ruff's repo, which is dropped (GitHub
+# is not reachable from here) and only checked for shape.
 PC_CONFIG="$WORK/pre-commit-config.yaml"
+REQUIREMENT="scaffold-domains==$VERSION"
 generated_config() {
     "$VENV/bin/pre-commit" validate-config "$B/.pre-commit-config.yaml" || return 1
-    "$PY" - "$B/.pre-commit-config.yaml" "$ROOT/.pre-commit-hooks.yaml" "$VERSION" "$HOOKS_REPO" "$PC_CONFIG" <<'EOF' || return 1
+    "$PY" - "$B/.pre-commit-config.yaml" "$ROOT/.pre-commit-hooks.yaml" "$REQUIREMENT" "$PC_CONFIG" <<'EOF' || return 1
 import sys, yaml
-config_path, manifest_path, version, local_repo, out = sys.argv[1:]
+config_path, manifest_path, requirement, out = sys.argv[1:]
 config = yaml.safe_load(open(config_path))
-ours = {h["id"] for h in yaml.safe_load(open(manifest_path))}
+manifest = {h["id"]: h for h in yaml.safe_load(open(manifest_path))}
 repos = config["repos"]
-scaffold = [r for r in repos if any(h["id"] in ours for h in r["hooks"])]
+scaffold = [r for r in repos if any(h["id"] in manifest for h in r["hooks"])]
 assert len(scaffold) == 1, f"one repo should carry scaffold's hooks: {repos}"
 scaffold = scaffold[0]
-assert scaffold["rev"] == f"v{version}", f"scaffold hooks pinned to {scaffold['rev']}, this is v{version}"
-assert all(h["id"] in ours for h in scaffold["hooks"]), f"unknown hook ids {scaffold['hooks']} (ours: {ours})"
+assert scaffold["repo"] == "local", f"scaffold's hooks should install from the package index, not {scaffold['repo']}"
+for hook in scaffold["hooks"]:
+    ours = manifest[hook["id"]]
+    for key in ("entry", "language", "pass_filenames"):
+        assert hook[key] == ours[key], f"{hook['id']}: {key} is {hook[key]!r}, the manifest says {ours[key]!r}"
+    assert hook["additional_dependencies"] == [requirement], f"{hook['id']} installs {hook['additional_dependencies']}"
 ruff = [r for r in repos if r["repo"] == "https://github.com/astral-sh/ruff-pre-commit"]
 assert ruff, "ruff's hooks are missing"
 ids = [h["id"] for h in ruff[0]["hooks"]]
 assert ids == ["ruff-check", "ruff-format"], ids
 assert str(ruff[0]["rev"]).startswith("v0."), ruff[0]["rev"]
-print("scaffold:", scaffold["repo"], scaffold["rev"], [h["id"] for h in scaffold["hooks"]])
+assert len(repos) == 2, f"unexpected repos: {[r['repo'] for r in repos]}"
+print("scaffold:", [(h["id"], h["additional_dependencies"]) for h in scaffold["hooks"]])
 print("ruff:", ruff[0]["rev"], ids)
-scaffold["repo"] = local_repo
 config["repos"] = [scaffold]
 yaml.safe_dump(config, open(out, "w"), sort_keys=False)
 EOF
     cat "$PC_CONFIG"
 }
-step "generated .pre-commit-config.yaml: valid, pinned to v$VERSION, our hook ids, ruff-check + ruff-format" generated_config
+step "generated .pre-commit-config.yaml: valid, scaffold from the index at $REQUIREMENT, ruff-check + ruff-format" generated_config
 
 generated_config_regenerates() {
     local log="$WORK/pc-run.log"
-    export PRE_COMMIT_HOME="$WORK/pre-commit-home"
-    forget_scaffold_build
-    (cd "$B" && expect_fail "$log" "$VENV/bin/pre-commit" run --all-files -c "$PC_CONFIG") || return 1
+    # As on a developer's machine without Rust: pip resolves the pin to the
+    # wheel built above (PyPI is still asked, and has no such release).
+    local env=(env PATH="$VENV/bin:/usr/bin:/bin" PRE_COMMIT_HOME="$WORK/pre-commit-home"
+        PIP_FIND_LINKS="$WHEEL_DIR")
+    (cd "$B" && expect_fail "$log" "${env[@]}" pre-commit run --all-files -c "$PC_CONFIG") || return 1
     grep -qE '^scaffold generate\.+Failed' "$log" || { echo "scaffold-generate did not fail"; return 1; }
     grep -q 'files were modified by this hook' "$log" || { echo "pre-commit did not see modified files"; return 1; }
     grep -q 'bio' "$B/backend/domain/artist/model.py" || { echo "model.py was not regenerated"; return 1; }
     env PATH="$NORUST_PATH" scaffold -C "$B" check || return 1
-    (cd "$B" && git add -A && "$VENV/bin/pre-commit" run --all-files -c "$PC_CONFIG") || { echo "second run should pass"; return 1; }
+    (cd "$B" && git add -A && "${env[@]}" pre-commit run --all-files -c "$PC_CONFIG") || { echo "second run should pass"; return 1; }
+    local installed
+    installed=$(find "$WORK/pre-commit-home" -path '*/bin/scaffold' | head -n 1)
+    [ -n "$installed" ] || { echo "no scaffold in pre-commit's environments"; return 1; }
+    [ "$("$installed" --version)" = "scaffold $VERSION" ] || { echo "pre-commit installed another scaffold"; return 1; }
 }
-step "its scaffold-generate hook regenerates, fails as files changed, then passes" generated_config_regenerates
+step "its scaffold-generate hook installs $REQUIREMENT without Rust, regenerates, fails as files changed, then passes" \
+    generated_config_regenerates
 
 # ---------------------------------------------------------------------------
 echo "==> 4. the generated CI workflow, run locally"
 CI_YML="$B/.github/workflows/ci.yml"
-step "ci.yml is valid YAML with the promised recipe" "$PY" tests/dist/workflow.py check "$CI_YML"
+step "ci.yml is valid YAML with the promised recipe, scaffold pinned to $REQUIREMENT" \
+    "$PY" tests/dist/workflow.py check "$CI_YML" --requirement "$REQUIREMENT"
 
 broken_recipes_are_caught() {
     local bad="$WORK/bad-ci.yml"
@@ -343,19 +359,22 @@ broken_recipes_are_caught() {
     ! "$PY" tests/dist/workflow.py check "$bad" || { echo "a recipe without mypy passed"; return 1; }
     printf 'jobs: [\n' >"$bad"
     ! "$PY" tests/dist/workflow.py check "$bad" || { echo "invalid YAML passed"; return 1; }
+    sed 's/SCAFFOLD: .*/SCAFFOLD: scaffold-domains/' "$CI_YML" >"$bad"
+    ! "$PY" tests/dist/workflow.py check "$bad" --requirement "$REQUIREMENT" || { echo "an unpinned SCAFFOLD passed"; return 1; }
     true
 }
-step "the checker rejects a wrong image, a missing step and invalid YAML" broken_recipes_are_caught
+step "the checker rejects a wrong image, a missing step, invalid YAML and an unpinned scaffold" broken_recipes_are_caught
 
 pg_start "$WORK/pg" >"$WORK/pg.log" 2>&1 || { cat "$WORK/pg.log"; fail_now "PostgreSQL could not start"; }
 pg_fresh_db test >/dev/null 2>&1 || fail_now "CREATE DATABASE test"
 CI_VENV="$WORK/ci-venv"
 python3 -m venv "$CI_VENV" || fail_now "python3 -m venv $CI_VENV"
-# As on a runner: SCAFFOLD names what to install (here the wheel built above),
-# the PostgreSQL service is ours, and cargo is not on PATH.
+# As on a runner: SCAFFOLD pins what to install (pip finds it among the wheel
+# built above; the package index has no such release), the PostgreSQL service
+# is ours, and cargo is not on PATH.
 step "ci.yml steps in order (install, scaffold check, ruff, mypy, pytest on PostgreSQL 15 and SQLite)" \
     "$PY" tests/dist/workflow.py run "$CI_YML" --workdir "$B" --venv "$CI_VENV" \
-    --set "SCAFFOLD=$WHEEL" --replace "@localhost:5432/=@127.0.0.1:$E2E_PG_PORT/"
+    --set "PIP_FIND_LINKS=$WHEEL_DIR" --replace "@localhost:5432/=@127.0.0.1:$E2E_PG_PORT/"
 
 pytest_reached_postgres() {
     local tables
@@ -373,7 +392,7 @@ ci_fails_on_stale_code() {
     printf '\n[fields.born]\ntype = "date"\noptional = true\n' >>"$copy/domains/artist.toml"
     local log="$WORK/ci-stale.log"
     expect_fail "$log" "$PY" tests/dist/workflow.py run "$CI_YML" --workdir "$copy" --venv "$CI_VENV" \
-        --set "SCAFFOLD=$WHEEL" --replace "@localhost:5432/=@127.0.0.1:$E2E_PG_PORT/" || return 1
+        --set "PIP_FIND_LINKS=$WHEEL_DIR" --replace "@localhost:5432/=@127.0.0.1:$E2E_PG_PORT/" || return 1
     grep -qE '\] scaffold check.*: FAIL' "$log" || { echo "it did not fail at scaffold check"; return 1; }
 }
 step "the same steps fail at scaffold check when a spec changed without generate" ci_fails_on_stale_code

@@ -1,9 +1,10 @@
 """Check and run locally the GitHub Actions workflow that `scaffold init` writes.
 
-    python workflow.py check CI_YML
+    python workflow.py check CI_YML [--requirement REQ]
         Validates the YAML and the recipe's shape: triggers, a PostgreSQL 15
-        service, an install step that takes scaffold from $SCAFFOLD, and the
-        scaffold check / ruff / mypy / pytest (PostgreSQL and SQLite) steps.
+        service, an install step that takes scaffold from $SCAFFOLD (equal to
+        REQ when given), and the scaffold check / ruff / mypy / pytest
+        (PostgreSQL and SQLite) steps.
 
     python workflow.py run CI_YML --workdir DIR --venv VENV [--set K=V]...
                                   [--replace OLD=NEW]...
@@ -46,7 +47,7 @@ def the_job(doc: dict[Any, Any]) -> tuple[str, dict[str, Any]]:
     return next(iter(jobs.items()))
 
 
-def check(path: Path) -> list[str]:
+def check(path: Path, requirement: str | None = None) -> list[str]:
     """The recipe's promises, as a list of what is wrong (empty: fine)."""
     doc = load(path)
     problems: list[str] = []
@@ -89,6 +90,8 @@ def check(path: Path) -> list[str]:
         problems.append("the workflow env should say where scaffold comes from (SCAFFOLD)")
     elif not str(workflow_env["SCAFFOLD"]).startswith("scaffold"):
         problems.append(f"SCAFFOLD should name the scaffold distribution: {workflow_env['SCAFFOLD']!r}")
+    elif requirement is not None and workflow_env["SCAFFOLD"] != requirement:
+        problems.append(f"SCAFFOLD is {workflow_env['SCAFFOLD']!r}, expected the pin {requirement!r}")
     install = first(
         lambda t, e: "pip install" in t and "$SCAFFOLD" in t and ".[dev]" in t, 'pip install "$SCAFFOLD" -e ".[dev]"'
     )
@@ -198,6 +201,7 @@ def main() -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     c = sub.add_parser("check")
     c.add_argument("workflow", type=Path)
+    c.add_argument("--requirement", help="what SCAFFOLD must be, e.g. scaffold-domains==0.1.0")
     r = sub.add_parser("run")
     r.add_argument("workflow", type=Path)
     r.add_argument("--workdir", type=Path, required=True)
@@ -206,7 +210,7 @@ def main() -> int:
     r.add_argument("--replace", action="append", default=[], dest="replaces")
     args = parser.parse_args()
     if args.command == "check":
-        problems = check(args.workflow)
+        problems = check(args.workflow, args.requirement)
         for p in problems:
             print(f"{args.workflow}: {p}")
         if not problems:

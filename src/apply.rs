@@ -150,26 +150,50 @@ struct RealDir {
 
 impl DirCache {
     /// `None` when the directory is (or lies under) a symlink leading out
-    /// of the project.
+    /// of the project. Directories are resolved one component at a time,
+    /// each with a single `lstat`, on top of their cached parent.
     fn get(&self, root: &Path, dir: &Path) -> Option<RealDir> {
         if let Some(known) = self.0.lock().expect("no panics while locked").get(dir) {
             return known.clone();
         }
-        let rel = dir.strip_prefix(root).unwrap_or(dir).to_string_lossy();
-        let real = if rel.is_empty() {
-            Some(root.to_path_buf())
-        } else {
-            resolve_inside(root, &rel).ok()
+        let found = match (dir.parent(), dir.file_name()) {
+            (Some(parent), Some(name)) if dir != root && dir.starts_with(root) => self
+                .get(root, parent)
+                .and_then(|parent| Self::child(root, dir, &parent, name)),
+            _ => Some(RealDir {
+                real: root.to_path_buf(),
+                exists: true,
+            }),
         };
-        let found = real.map(|real| RealDir {
-            exists: real.is_dir(),
-            real,
-        });
         self.0
             .lock()
             .expect("no panics while locked")
             .insert(dir.to_path_buf(), found.clone());
         found
+    }
+
+    /// `dir` (named `name`) inside its already resolved `parent`.
+    fn child(root: &Path, dir: &Path, parent: &RealDir, name: &std::ffi::OsStr) -> Option<RealDir> {
+        let real = parent.real.join(name);
+        if !parent.exists {
+            return Some(RealDir { real, exists: false });
+        }
+        match real.symlink_metadata() {
+            Err(_) => Some(RealDir { real, exists: false }),
+            // Where a symlink leads is checked against the project root.
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let rel = dir.strip_prefix(root).ok()?.to_string_lossy();
+                let real = resolve_inside(root, &rel).ok()?;
+                Some(RealDir {
+                    exists: real.is_dir(),
+                    real,
+                })
+            }
+            Ok(meta) => Some(RealDir {
+                real,
+                exists: meta.is_dir(),
+            }),
+        }
     }
 }
 
@@ -354,6 +378,40 @@ mod tests {
             std::fs::read_to_string(dir.path().join("gen.py"))
                 .unwrap()
                 .contains("x = 1")
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn follows_symlinks_that_stay_inside_the_project() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("real/sub")).unwrap();
+        std::fs::write(dir.path().join("real/sub/same.txt"), "same").unwrap();
+        std::fs::write(dir.path().join("real/target.txt"), "old").unwrap();
+        std::os::unix::fs::symlink(dir.path().join("real"), dir.path().join("alias")).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("real/target.txt"), dir.path().join("link.txt")).unwrap();
+        let mut plan = Plan::default();
+        plan.whole("alias/sub/same.txt", "same");
+        plan.whole("alias/sub/deeper/new.txt", "new");
+        plan.whole("link.txt", "updated");
+        let outcomes = evaluate(dir.path(), plan).unwrap();
+        let real = dir.path().canonicalize().unwrap().join("real");
+        assert_eq!(outcomes[0].target, real.join("sub/deeper/new.txt"));
+        assert!(matches!(outcomes[0].decision, Decision::Create(_)));
+        assert_eq!(outcomes[1].target, real.join("sub/same.txt"));
+        assert_eq!(outcomes[1].decision, Decision::Unchanged);
+        assert_eq!(outcomes[2].target, real.join("target.txt"));
+        assert_eq!(outcomes[2].old.as_deref(), Some("old"));
+        write(dir.path(), &outcomes, false).unwrap();
+        assert_eq!(std::fs::read_to_string(real.join("sub/deeper/new.txt")).unwrap(), "new");
+        assert_eq!(std::fs::read_to_string(real.join("target.txt")).unwrap(), "updated");
+        assert!(
+            dir.path()
+                .join("link.txt")
+                .symlink_metadata()
+                .unwrap()
+                .file_type()
+                .is_symlink()
         );
     }
 

@@ -24,7 +24,7 @@ fn assert_files(plan: &scaffold::plan::Plan) {
 fn domain_templates_over_the_example_specs() {
     let project = qwarty();
     let domains = scaffold::load::domains(&project, None).expect("example specs are valid");
-    assert_eq!(domains.len(), 7);
+    assert_eq!(domains.len(), 8);
     for domain in domains.values() {
         assert_files(&render::domain::plan(&project.config, domain, &domains));
     }

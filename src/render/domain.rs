@@ -3,7 +3,9 @@
 
 use askama::Template;
 
-use super::fields::{Decl, EnumView, FieldImports, FieldView, FilterView, IdType, call, field_view, filter_view};
+use super::fields::{
+    Decl, EnumView, FieldImports, FieldView, FilterView, IdType, MAX_LINE, call, field_view, filter_view,
+};
 use super::imports::Imports;
 use super::py;
 use crate::config::ProjectConfig;
@@ -120,7 +122,20 @@ fn py_list(name: &str, items: &[String]) -> String {
     let mut s = format!("{name} = [\n");
     for i in items {
         s.push_str("    ");
-        s.push_str(i);
+        // A tuple too long for its line is exploded as ruff would at 79
+        // columns; its magic trailing comma keeps it so at any length.
+        match i.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+            Some(inner) if "    ".len() + i.len() + ",".len() > MAX_LINE => {
+                s.push_str("(\n");
+                for element in py::split_top_level(inner) {
+                    s.push_str("        ");
+                    s.push_str(&element);
+                    s.push_str(",\n");
+                }
+                s.push_str("    )");
+            }
+            _ => s.push_str(i),
+        }
         s.push_str(",\n");
     }
     s + "]"
@@ -376,17 +391,27 @@ impl View {
     }
 }
 
-/// Renders one declaration the way ruff formats it (exploded kwargs).
-pub fn decl(d: &Decl, indent: usize) -> String {
+/// Renders one declaration the way ruff formats it (exploded kwargs) at
+/// every supported line length. Where `name: type = Field(` would not fit in
+/// 79 columns, ruff lays that statement out differently at each length, so
+/// it becomes `name: Annotated[type, Field(...)] = default`, exploded, which
+/// ruff keeps as it is (and `Annotated` joins `imports`).
+pub fn decl(d: &Decl, indent: usize, imports: &mut Imports) -> String {
     let pad = " ".repeat(indent);
     let mut s = String::with_capacity(128);
     s.push_str(&pad);
     s.push_str(&d.name);
     s.push_str(": ");
-    s.push_str(&d.annotation);
     if d.kwargs.is_empty() {
+        s.push_str(&d.annotation);
         return s;
     }
+    let first_line = indent + d.name.len() + ": ".len() + d.annotation.len() + " = Field(".len();
+    if first_line > MAX_LINE {
+        imports.from("typing", &["Annotated"]);
+        return annotated_decl(s, d, &pad);
+    }
+    s.push_str(&d.annotation);
     s.push_str(" = Field(\n");
     for k in &d.kwargs {
         s.push_str(&pad);
@@ -396,6 +421,52 @@ pub fn decl(d: &Decl, indent: usize) -> String {
     }
     s.push_str(&pad);
     s.push(')');
+    s
+}
+
+/// `head` (`<pad>name: `) completed as `Annotated[type..., Field(...)]`,
+/// with the `default=` kwarg assigned after it: pydantic and SQLModel take
+/// every other kwarg from the `Field` inside `Annotated`, in the same order
+/// of validation as `= Field(...)`.
+fn annotated_decl(mut s: String, d: &Decl, pad: &str) -> String {
+    // An annotation that is itself `Annotated[...]` is flattened into this one.
+    let mut elements: Vec<String> = match d
+        .annotation
+        .strip_prefix("Annotated[")
+        .and_then(|a| a.strip_suffix(']'))
+    {
+        Some(inner) => py::split_top_level(inner),
+        None => vec![d.annotation.clone()],
+    };
+    let mut default = None;
+    let mut field = String::from("Field(\n");
+    for k in &d.kwargs {
+        if let Some(value) = k.strip_prefix("default=") {
+            default = Some(value);
+            continue;
+        }
+        field.push_str(pad);
+        field.push_str("        ");
+        // Continuation lines of a multi-line kwarg move in by one level too.
+        field.push_str(&k.replace('\n', "\n    "));
+        field.push_str(",\n");
+    }
+    field.push_str(pad);
+    field.push_str("    )");
+    elements.push(field);
+    s.push_str("Annotated[\n");
+    for e in &elements {
+        s.push_str(pad);
+        s.push_str("    ");
+        s.push_str(e);
+        s.push_str(",\n");
+    }
+    s.push_str(pad);
+    s.push(']');
+    if let Some(value) = default {
+        s.push_str(" = ");
+        s.push_str(value);
+    }
     s
 }
 
@@ -593,8 +664,8 @@ fn render_model(v: &View, mut imports: Imports) -> String {
         imports.from(&format!("{pkg}.db.types"), &["UtcDateTime"]);
         imports.from(&format!("{pkg}.utils"), &["utc_now"]);
     }
-    let mut declarations = vec![decl(&v.model_id, 4)];
-    declarations.extend(v.fields.iter().map(|f| decl(&f.model, 4)));
+    let mut declarations = vec![decl(&v.model_id, 4, &mut imports)];
+    declarations.extend(v.fields.iter().map(|f| decl(&f.model, 4, &mut imports)));
     if v.timestamps {
         for (name, what) in [("created_at", "created"), ("updated_at", "last changed")] {
             declarations.push(decl(
@@ -608,6 +679,7 @@ fn render_model(v: &View, mut imports: Imports) -> String {
                     ],
                 },
                 4,
+                &mut imports,
             ));
         }
     }
@@ -650,8 +722,8 @@ fn render_dtos(v: &View, input: Imports, mut imports: Imports) -> String {
         sort_literal.push_str(",\n");
     }
     sort_literal += "]";
-    let mut response = vec![decl(&v.response_id, 4)];
-    response.extend(v.fields.iter().map(|f| decl(&f.response, 4)));
+    let mut response = vec![decl(&v.response_id, 4, &mut imports)];
+    response.extend(v.fields.iter().map(|f| decl(&f.response, 4, &mut imports)));
     if v.timestamps {
         for (name, what) in [("created_at", "created"), ("updated_at", "last changed")] {
             response.push(decl(
@@ -661,15 +733,18 @@ fn render_dtos(v: &View, input: Imports, mut imports: Imports) -> String {
                     kwargs: vec![format!("description=\"When the row was {what} (UTC).\"")],
                 },
                 4,
+                &mut imports,
             ));
         }
     }
+    let request = v.fields.iter().map(|f| decl(&f.request, 4, &mut imports)).collect();
+    let update = v.fields.iter().map(|f| decl(&f.update, 4, &mut imports)).collect();
     stamp(super::finish(DtosTemplate {
         v,
         imports: imports.render(),
         sort_literal,
-        request: v.fields.iter().map(|f| decl(&f.request, 4)).collect(),
-        update: v.fields.iter().map(|f| decl(&f.update, 4)).collect(),
+        request,
+        update,
         response,
     }))
 }

@@ -776,8 +776,8 @@ pub struct FilterView {
     /// Annotation of the router parameter, without `| None`.
     pub param_type: String,
     pub query_kwargs: Vec<String>,
-    /// Annotation in the service signature (with `| None`).
-    pub service_type: String,
+    /// The parameter of the service's list method, `name: T | None = None`.
+    pub service_param: String,
 }
 
 pub fn filter_view(
@@ -869,8 +869,20 @@ pub fn filter_view(
         name: f.name.clone(),
         param_type: param,
         query_kwargs: kw,
-        service_type: format!("{plain} | None"),
+        service_param: service_param(&f.name, &plain, 8),
     }
+}
+
+/// `name: T | None = None` as a parameter at `indent`. When that does not
+/// fit in 79 columns, ruff would split it differently at each line length;
+/// a comment inside parentheses around the type keeps them open at all.
+fn service_param(name: &str, plain: &str, indent: usize) -> String {
+    let one_line = format!("{name}: {plain} | None = None");
+    if indent + one_line.len() + ",".len() <= MAX_LINE {
+        return one_line;
+    }
+    let pad = " ".repeat(indent);
+    format!("{name}: (  # None: no filter\n{pad}    {plain} | None\n{pad}) = None")
 }
 
 /// `Name(a, b)` on one line when `indent + text + suffix` fits in 79

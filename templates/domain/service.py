@@ -27,7 +27,7 @@ class {{ v.class }}Service:
         q: str | None = None,
 {%- endif %}
 {%- for f in v.filters %}
-        {{ f.name }}: {{ f.service_type }} = None,
+        {{ f.service_param }},
 {%- endfor %}
     ) -> {{ v.class }}PageDto:
         """One page of {{ v.plural_words }} matching the filters and the search."""

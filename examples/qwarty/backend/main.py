@@ -15,6 +15,9 @@ from backend.middleware.error_handler import install_error_handlers
 from backend.api.v1.routers import artist as artist_router
 from backend.api.v1.routers import artwork as artwork_router
 from backend.api.v1.routers import exhibition as exhibition_router
+from backend.api.v1.routers import (
+    exhibition_catalogue_entry as exhibition_catalogue_entry_router,
+)
 from backend.api.v1.routers import message as message_router
 from backend.api.v1.routers import notification as notification_router
 from backend.api.v1.routers import subscription as subscription_router
@@ -52,6 +55,7 @@ async def health() -> HealthDto:
 app.include_router(artist_router.router)
 app.include_router(artwork_router.router)
 app.include_router(exhibition_router.router)
+app.include_router(exhibition_catalogue_entry_router.router)
 app.include_router(message_router.router)
 app.include_router(notification_router.router)
 app.include_router(subscription_router.router)

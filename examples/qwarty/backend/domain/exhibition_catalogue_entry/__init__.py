@@ -1,0 +1,1 @@
+"""ExhibitionCatalogueEntry domain: An entry of an exhibition's printed catalogue, about one artwork."""

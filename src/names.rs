@@ -1,6 +1,7 @@
 //! Every name derived from a domain name, computed once (DESIGN §2).
 
 use heck::{ToKebabCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use sha2::Digest;
 
 /// Python's hard keywords (soft keywords such as `type` are valid names).
 pub const PYTHON_KEYWORDS: &[&str] = &[
@@ -80,9 +81,41 @@ pub fn enum_class(domain_class: &str, field: &str) -> String {
     format!("{domain_class}{}", field.to_upper_camel_case())
 }
 
+/// PostgreSQL keeps only the first 63 bytes of an identifier, so two long
+/// names could meet, and SQLAlchemy, looking for the full name, would create
+/// the type twice. `{table}_{field}` longer than that keeps its first 54
+/// characters and gains 8 hex digits of its SHA-256: still readable, still
+/// unique, the same on every run.
+pub fn enum_type_name(table: &str, field: &str) -> String {
+    const POSTGRES_MAX: usize = 63;
+    let name = format!("{table}_{field}");
+    if name.len() <= POSTGRES_MAX {
+        return name;
+    }
+    let digest = sha2::Sha256::digest(name.as_bytes());
+    let hash: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
+    format!("{}_{hash}", &name[..POSTGRES_MAX - 1 - hash.len()])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn enum_type_names_fit_postgres() {
+        assert_eq!(enum_type_name("artworks", "medium"), "artworks_medium");
+        let long = enum_type_name(
+            "catalogue_entry_curator_remark_of_records",
+            "curator_remark_review_state_of_the_entry",
+        );
+        assert_eq!(long.len(), 63);
+        assert!(long.starts_with("catalogue_entry_curator_remark_of_records_curator_rema_"));
+        let other = enum_type_name(
+            "catalogue_entry_curator_remark_of_records",
+            "curator_remark_review_state_of_the_other",
+        );
+        assert_ne!(long, other, "names sharing the first 54 characters stay apart");
+    }
 
     #[test]
     fn plural_rule_changes_last_word_only() {

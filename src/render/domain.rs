@@ -26,6 +26,23 @@ pub struct RefTarget {
     pub url: String,
 }
 
+impl RefTarget {
+    /// `TARGET_URL = "/api/v1/targets"`. Where that does not fit in 79
+    /// columns, ruff would wrap it at some line lengths only; a comment
+    /// inside the parentheses keeps them at all.
+    pub fn url_constant(&self) -> String {
+        let one = format!("{}_URL = \"{}\"", self.shouty, self.url);
+        if one.len() <= MAX_LINE {
+            one
+        } else {
+            format!(
+                "{}_URL = (  # a referenced collection\n    \"{}\"\n)",
+                self.shouty, self.url
+            )
+        }
+    }
+}
+
 /// One ref field's `on_delete` behaviour, tested by deleting the target.
 #[derive(Debug, Clone)]
 pub struct RefDeleteCase {
@@ -313,6 +330,47 @@ impl View {
         }
     }
 
+    /// `self._repository = XRepository(session)`, exploded when it does not fit.
+    pub fn repository_init(&self) -> String {
+        call(
+            8,
+            &format!("self._repository = {}Repository", self.class),
+            &["session".to_owned()],
+            "",
+        )
+    }
+
+    /// The row a service's create method adds, as the argument of
+    /// `self._repository.add(...)` (with the timestamps) or as the whole
+    /// statement (without).
+    pub fn new_row(&self) -> String {
+        if self.timestamps {
+            call(
+                12,
+                &self.class,
+                &["**values".into(), "created_at=now".into(), "updated_at=now".into()],
+                ",",
+            )
+        } else {
+            call(
+                8,
+                "row = self._repository.add",
+                &[format!("{}(**values)", self.class)],
+                "",
+            )
+        }
+    }
+
+    /// `return XResponseDto.from_model(row)` in a service method.
+    pub fn return_response(&self) -> String {
+        call(
+            8,
+            &format!("return {}ResponseDto.from_model", self.class),
+            &["row".to_owned()],
+            "",
+        )
+    }
+
     /// A router's call of its service, e.g. `return await service.get_x(id)`,
     /// exploded when it does not fit. `args` are `id` and/or `dto`.
     pub fn service_call(&self, prefix: &str, op: &str, args: &[&str]) -> String {
@@ -392,10 +450,16 @@ impl View {
 }
 
 /// Renders one declaration the way ruff formats it (exploded kwargs) at
-/// every supported line length. Where `name: type = Field(` would not fit in
-/// 79 columns, ruff lays that statement out differently at each length, so
-/// it becomes `name: Annotated[type, Field(...)] = default`, exploded, which
-/// ruff keeps as it is (and `Annotated` joins `imports`).
+/// every supported line length. `name: type = Field(` must fit in 79
+/// columns, or ruff lays the statement out differently at each length.
+/// When it does not:
+/// - a type that is `Annotated[...]` is exploded one element a line before
+///   `] = Field(`, which means exactly what the one-line form did (pydantic
+///   applies the assigned `Field`'s constraints before the other metadata);
+/// - any other type (a long enum class) becomes `Annotated[type,
+///   Field(...)]` with the default assigned after it (and `Annotated` joins
+///   `imports`); those declarations carry no constraints whose order could
+///   matter, only descriptions and column settings.
 pub fn decl(d: &Decl, indent: usize, imports: &mut Imports) -> String {
     let pad = " ".repeat(indent);
     let mut s = String::with_capacity(128);
@@ -407,11 +471,26 @@ pub fn decl(d: &Decl, indent: usize, imports: &mut Imports) -> String {
         return s;
     }
     let first_line = indent + d.name.len() + ": ".len() + d.annotation.len() + " = Field(".len();
-    if first_line > MAX_LINE {
+    if first_line <= MAX_LINE {
+        s.push_str(&d.annotation);
+    } else if let Some(inner) = d
+        .annotation
+        .strip_prefix("Annotated[")
+        .and_then(|a| a.strip_suffix(']'))
+    {
+        s.push_str("Annotated[\n");
+        for element in py::split_top_level(inner) {
+            s.push_str(&pad);
+            s.push_str("    ");
+            s.push_str(&element);
+            s.push_str(",\n");
+        }
+        s.push_str(&pad);
+        s.push(']');
+    } else {
         imports.from("typing", &["Annotated"]);
         return annotated_decl(s, d, &pad);
     }
-    s.push_str(&d.annotation);
     s.push_str(" = Field(\n");
     for k in &d.kwargs {
         s.push_str(&pad);
@@ -424,43 +503,31 @@ pub fn decl(d: &Decl, indent: usize, imports: &mut Imports) -> String {
     s
 }
 
-/// `head` (`<pad>name: `) completed as `Annotated[type..., Field(...)]`,
-/// with the `default=` kwarg assigned after it: pydantic and SQLModel take
-/// every other kwarg from the `Field` inside `Annotated`, in the same order
-/// of validation as `= Field(...)`.
+/// `head` (`<pad>name: `) completed as `Annotated[type, Field(...)]`, with
+/// the `default=` kwarg assigned after it (pydantic and SQLModel read every
+/// other kwarg from the `Field` inside `Annotated`).
 fn annotated_decl(mut s: String, d: &Decl, pad: &str) -> String {
-    // An annotation that is itself `Annotated[...]` is flattened into this one.
-    let mut elements: Vec<String> = match d
-        .annotation
-        .strip_prefix("Annotated[")
-        .and_then(|a| a.strip_suffix(']'))
-    {
-        Some(inner) => py::split_top_level(inner),
-        None => vec![d.annotation.clone()],
-    };
     let mut default = None;
-    let mut field = String::from("Field(\n");
+    s.push_str("Annotated[\n");
+    s.push_str(pad);
+    s.push_str("    ");
+    s.push_str(&d.annotation);
+    s.push_str(",\n");
+    s.push_str(pad);
+    s.push_str("    Field(\n");
     for k in &d.kwargs {
         if let Some(value) = k.strip_prefix("default=") {
             default = Some(value);
             continue;
         }
-        field.push_str(pad);
-        field.push_str("        ");
-        // Continuation lines of a multi-line kwarg move in by one level too.
-        field.push_str(&k.replace('\n', "\n    "));
-        field.push_str(",\n");
-    }
-    field.push_str(pad);
-    field.push_str("    )");
-    elements.push(field);
-    s.push_str("Annotated[\n");
-    for e in &elements {
         s.push_str(pad);
-        s.push_str("    ");
-        s.push_str(e);
+        s.push_str("        ");
+        // Continuation lines of a multi-line kwarg move in by one level too.
+        s.push_str(&k.replace('\n', "\n    "));
         s.push_str(",\n");
     }
+    s.push_str(pad);
+    s.push_str("    ),\n");
     s.push_str(pad);
     s.push(']');
     if let Some(value) = default {
@@ -556,9 +623,13 @@ struct TestData {
     has_ref_filters: bool,
     has_invalid_filters: bool,
     defaults: Vec<(String, String)>,
-    search_field: Option<String>,
-    decimals: Vec<(String, String, String)>,
-    datetimes: Vec<String>,
+    /// A searchable field and the lines creating the rows of the test
+    /// that `%` and `_` are taken literally.
+    search_field: Option<(String, Vec<String>)>,
+    /// (field, sent, expected, the line creating the row)
+    decimals: Vec<(String, String, String, String)>,
+    /// (field, the line creating the row, the line parsing it back)
+    datetimes: Vec<(String, String, String)>,
     default_sort_case: Option<DefaultSortCase>,
     ref_deletes: Vec<RefDeleteCase>,
     ref_targets: Vec<RefTarget>,
@@ -1148,6 +1219,7 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
                 f.name.clone(),
                 py::string("7.5"),
                 py::string(&format!("{:.*}", places as usize, 7.5)),
+                create_row_line("created = ", &f.name, &py::string("7.5")),
             )
         })
         .collect();
@@ -1155,7 +1227,18 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
         .fields
         .iter()
         .filter(|f| f.is_datetime)
-        .map(|f| f.name.clone())
+        .map(|f| {
+            (
+                f.name.clone(),
+                create_row_line("created = ", &f.name, "sent"),
+                call(
+                    8,
+                    "stored = datetime.fromisoformat",
+                    &[format!("body[{}]", py::string(&f.name))],
+                    "",
+                ),
+            )
+        })
         .collect::<Vec<_>>();
     if !datetimes.is_empty() && can_create && o.create {
         imports.from("datetime", &["UTC", "datetime"]);
@@ -1222,7 +1305,18 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
         malformed_ids: py_list("MALFORMED_IDS", &v.id.malformed_literals()),
         tables,
         defaults,
-        search_field: search_fields.first().map(|s| (*s).clone()),
+        search_field: search_fields.first().map(|s| {
+            let rows = [
+                ("percent = ", "100% pure"),
+                ("underscore = ", "snake_case"),
+                ("", "100 percent snakeXcase"),
+            ];
+            let lines = rows
+                .iter()
+                .map(|(target, text)| create_row_line(target, s, &py::string(text)))
+                .collect();
+            ((*s).clone(), lines)
+        }),
         decimals,
         datetimes,
         default_sort_case,
@@ -1240,16 +1334,43 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
 
 /// `"key": value,` at `indent`; a call that does not fit is exploded with
 /// a magic trailing comma so every line length formats it the same.
+/// `<target>await create_row(client, field=value)` at indent 4, exploded
+/// when it does not fit.
+fn create_row_line(target: &str, field: &str, value: &str) -> String {
+    call(
+        4,
+        &format!("{target}await create_row"),
+        &["client".to_owned(), format!("{field}={value}")],
+        "",
+    )
+}
+
+/// `"key": value,` at `indent`. A value too long for the line is exploded
+/// at its outer brackets as ruff would at 79 columns, with a magic trailing
+/// comma that keeps it so at any line length.
 fn dict_entry(indent: usize, key: &str, value: &str) -> String {
-    let one = format!("{}: {value},", py::string(key));
-    if indent + one.len() <= super::fields::MAX_LINE || !value.ends_with(')') {
+    let key = py::string(key);
+    let one = format!("{key}: {value},");
+    if indent + one.len() <= MAX_LINE {
         return one;
     }
-    let Some((head, args)) = value.strip_suffix(')').and_then(|v| v.split_once('(')) else {
-        return one;
-    };
-    let args: Vec<String> = args.split(", ").map(str::to_owned).collect();
-    call(indent, &format!("{}: {head}", py::string(key)), &args, ",")
+    if let Some(inner) = value.strip_prefix('{').and_then(|v| v.strip_suffix('}')) {
+        let pad = " ".repeat(indent);
+        let mut out = format!("{key}: {{\n");
+        for item in py::split_top_level(inner) {
+            out.push_str(&pad);
+            out.push_str("    ");
+            out.push_str(&item);
+            out.push_str(",\n");
+        }
+        out.push_str(&pad);
+        out.push_str("},");
+        return out;
+    }
+    match value.strip_suffix(')').and_then(|v| v.split_once('(')) {
+        Some((head, args)) => call(indent, &format!("{key}: {head}"), &py::split_top_level(args), ","),
+        None => one,
+    }
 }
 
 fn decimal_fits(f: &crate::spec::Field, value: f64) -> bool {

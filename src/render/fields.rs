@@ -3,7 +3,7 @@
 
 use super::imports::Imports;
 use super::py;
-use crate::names::enum_class;
+use crate::names::{enum_class, enum_type_name};
 use crate::spec::{Bounds, DefaultValue, Domain, Domains, Field, FieldKind, IdKind, Number};
 
 pub const INT32: (i64, i64) = (i32::MIN as i64, i32::MAX as i64);
@@ -25,6 +25,19 @@ pub struct EnumView {
     pub doc: String,
     /// (MEMBER, value)
     pub members: Vec<(String, String)>,
+}
+
+impl EnumView {
+    /// `class X(StrEnum):`, with the base on a line of its own (and a magic
+    /// trailing comma) when the name is too long for 79 columns.
+    pub fn class_line(&self) -> String {
+        let one = format!("class {}(StrEnum):", self.class);
+        if one.len() <= MAX_LINE {
+            one
+        } else {
+            format!("class {}(\n    StrEnum,\n):", self.class)
+        }
+    }
 }
 
 /// The Python type and constraints of an id (own or referenced).
@@ -615,7 +628,7 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
             let table = &domain.names.plural;
             imp.model.from("enum", &["StrEnum"]);
             imp.model.from(&types, &["enum_type"]);
-            let args = [class.clone(), format!("\"{table}_{name}\"")];
+            let args = [class.clone(), format!("\"{}\"", enum_type_name(table, name))];
             model_kw.push(
                 call(8, "sa_type=enum_type", &args, ",")
                     .trim_end_matches(',')

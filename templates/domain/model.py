@@ -5,7 +5,7 @@
 {%- for e in v.enums %}
 
 
-class {{ e.class }}(StrEnum):
+{{ e.class_line() }}
     """{{ e.doc }}"""
 {% for m in e.members %}
     {{ m.0 }} = {{ v.py_str(m.1) }}

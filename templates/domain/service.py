@@ -14,7 +14,7 @@ class {{ v.class }}Service:
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
-        self._repository = {{ v.class }}Repository(session)
+        {{ v.repository_init() }}
 {%- if v.ops.list %}
 
     async def list_{{ v.plural }}(
@@ -65,7 +65,7 @@ class {{ v.class }}Service:
     ) -> {{ v.class }}ResponseDto:
         """The {{ v.words }} with this id; NotFoundError if there is none."""
         row = await self._get({{ v.id_param }})
-        return {{ v.class }}ResponseDto.from_model(row)
+        {{ v.return_response() }}
 {%- endif %}
 {%- if v.ops.create %}
 
@@ -88,13 +88,13 @@ class {{ v.class }}Service:
 {%- if v.timestamps %}
         now = utc_now()
         row = self._repository.add(
-            {{ v.class }}(**values, created_at=now, updated_at=now),
+            {{ v.new_row() }}
         )
 {%- else %}
-        row = self._repository.add({{ v.class }}(**values))
+        {{ v.new_row() }}
 {%- endif %}
         await commit(self.session)
-        return {{ v.class }}ResponseDto.from_model(row)
+        {{ v.return_response() }}
 {%- endif %}
 {%- if v.ops.update %}
 
@@ -118,7 +118,7 @@ class {{ v.class }}Service:
             row.updated_at = utc_now()
 {%- endif %}
             await commit(self.session)
-        return {{ v.class }}ResponseDto.from_model(row)
+        {{ v.return_response() }}
 {%- endif %}
 {%- if v.ops.delete %}
 

@@ -245,6 +245,23 @@ step "marker-less main.py: blocks inserted, ruff, mypy, pytest" adopt plain
 step "app-factory main.py: blocks inserted, ruff, mypy, pytest" adopt factory
 
 # ---------------------------------------------------------------------------
+echo "==> long names: domains and fields of 30 characters, every type"
+# Lines too long for 79 columns take layouts ruff keeps at every length, and
+# a PostgreSQL enum type name over 63 characters is shortened with a hash.
+L="$WORK/long"
+long_names() {
+    "$SCAFFOLD" init "$L" -q || return 1
+    cp "$ROOT"/tests/fixtures/long_names/*.toml "$L/domains/" || return 1
+    cp "$ROOT/tests/fixtures/long_names/deps.py" "$L/backend/api/deps.py" || return 1
+    "$SCAFFOLD" -C "$L" generate -q || return 1
+    static_checks "$L"
+}
+step "generate; ruff, ruff format (79/88/100/120), ruff --fix, mypy --strict" long_names
+step "pytest on SQLite" pytest_sqlite "$L"
+step "pytest on PostgreSQL" pytest_postgres "$L" e2e_long_tests
+step "alembic revision --autogenerate, upgrade head, check (PostgreSQL)" alembic_postgres "$L" e2e_long_alembic autogenerate
+
+# ---------------------------------------------------------------------------
 echo "==> examples/qwarty: committed code, every type, SQLite and PostgreSQL"
 Q="$WORK/qwarty"
 cp -r "$ROOT/examples/qwarty" "$Q"

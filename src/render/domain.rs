@@ -4,7 +4,7 @@
 use askama::Template;
 
 use super::fields::{
-    Decl, EnumView, FieldImports, FieldView, FilterView, IdType, MAX_LINE, call, field_view, filter_view,
+    Decl, EnumView, FieldImports, FieldView, FilterView, IdType, MAX_LINE, call, exploded, field_view, filter_view,
 };
 use super::imports::Imports;
 use super::py;
@@ -119,15 +119,7 @@ fn py_tuple(items: &[String]) -> String {
     match items {
         [] => "()".to_owned(),
         [one] => format!("({},)", py::string(one)),
-        many => {
-            let mut s = "(\n".to_owned();
-            for i in many {
-                s.push_str("        ");
-                s.push_str(&py::string(i));
-                s.push_str(",\n");
-            }
-            s + "    )"
-        }
+        many => exploded(4, "(", &many.iter().map(|i| py::string(i)).collect::<Vec<_>>(), ")"),
     }
 }
 
@@ -136,26 +128,18 @@ fn py_list(name: &str, items: &[String]) -> String {
     if items.is_empty() {
         return format!("{name}: list[Any] = []");
     }
-    let mut s = format!("{name} = [\n");
-    for i in items {
-        s.push_str("    ");
-        // A tuple too long for its line is exploded as ruff would at 79
-        // columns; its magic trailing comma keeps it so at any length.
-        match i.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+    // A tuple too long for its line is exploded as ruff would at 79
+    // columns; its magic trailing comma keeps it so at any length.
+    let items: Vec<String> = items
+        .iter()
+        .map(|i| match i.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
             Some(inner) if "    ".len() + i.len() + ",".len() > MAX_LINE => {
-                s.push_str("(\n");
-                for element in py::split_top_level(inner) {
-                    s.push_str("        ");
-                    s.push_str(&element);
-                    s.push_str(",\n");
-                }
-                s.push_str("    )");
+                exploded(4, "(", &py::split_top_level(inner), ")")
             }
-            _ => s.push_str(i),
-        }
-        s.push_str(",\n");
-    }
-    s + "]"
+            _ => i.clone(),
+        })
+        .collect();
+    exploded(0, &format!("{name} = ["), &items, "]")
 }
 
 fn ops_of(d: &Domain) -> Ops {
@@ -478,58 +462,29 @@ pub fn decl(d: &Decl, indent: usize, imports: &mut Imports) -> String {
         .strip_prefix("Annotated[")
         .and_then(|a| a.strip_suffix(']'))
     {
-        s.push_str("Annotated[\n");
-        for element in py::split_top_level(inner) {
-            s.push_str(&pad);
-            s.push_str("    ");
-            s.push_str(&element);
-            s.push_str(",\n");
-        }
-        s.push_str(&pad);
-        s.push(']');
+        s.push_str(&exploded(indent, "Annotated[", &py::split_top_level(inner), "]"));
     } else {
         imports.from("typing", &["Annotated"]);
-        return annotated_decl(s, d, &pad);
+        return annotated_decl(s, d, indent);
     }
-    s.push_str(" = Field(\n");
-    for k in &d.kwargs {
-        s.push_str(&pad);
-        s.push_str("    ");
-        s.push_str(k);
-        s.push_str(",\n");
-    }
-    s.push_str(&pad);
-    s.push(')');
+    s.push_str(&exploded(indent, " = Field(", &d.kwargs, ")"));
     s
 }
 
 /// `head` (`<pad>name: `) completed as `Annotated[type, Field(...)]`, with
 /// the `default=` kwarg assigned after it (pydantic and SQLModel read every
 /// other kwarg from the `Field` inside `Annotated`).
-fn annotated_decl(mut s: String, d: &Decl, pad: &str) -> String {
-    let mut default = None;
-    s.push_str("Annotated[\n");
-    s.push_str(pad);
-    s.push_str("    ");
-    s.push_str(&d.annotation);
-    s.push_str(",\n");
-    s.push_str(pad);
-    s.push_str("    Field(\n");
-    for k in &d.kwargs {
-        if let Some(value) = k.strip_prefix("default=") {
-            default = Some(value);
-            continue;
-        }
-        s.push_str(pad);
-        s.push_str("        ");
+fn annotated_decl(mut s: String, d: &Decl, indent: usize) -> String {
+    let default = d.kwargs.iter().find_map(|k| k.strip_prefix("default="));
+    let kwargs: Vec<String> = d
+        .kwargs
+        .iter()
+        .filter(|k| !k.starts_with("default="))
         // Continuation lines of a multi-line kwarg move in by one level too.
-        s.push_str(&k.replace('\n', "\n    "));
-        s.push_str(",\n");
-    }
-    s.push_str(pad);
-    s.push_str("    ),\n");
-    s.push_str(pad);
-    s.push(']');
+        .map(|k| k.replace('\n', "\n    "))
+        .collect();
+    let field = exploded(indent + 4, "Field(", &kwargs, ")");
+    s.push_str(&exploded(indent, "Annotated[", &[d.annotation.as_str(), &field], "]"));
     if let Some(value) = default {
         s.push_str(" = ");
         s.push_str(value);
@@ -786,13 +741,7 @@ fn render_dtos(v: &View, input: Imports, mut imports: Imports) -> String {
         keys.push(py::string(k));
         keys.push(py::string(&format!("-{k}")));
     }
-    let mut sort_literal = format!("{}SortKey = Literal[\n", v.class);
-    for k in keys {
-        sort_literal.push_str("    ");
-        sort_literal.push_str(&k);
-        sort_literal.push_str(",\n");
-    }
-    sort_literal += "]";
+    let sort_literal = exploded(0, &format!("{}SortKey = Literal[", v.class), &keys, "]");
     let mut response = vec![decl(&v.response_id, 4, &mut imports)];
     response.extend(v.fields.iter().map(|f| decl(&f.response, 4, &mut imports)));
     if v.timestamps {
@@ -1355,17 +1304,7 @@ fn dict_entry(indent: usize, key: &str, value: &str) -> String {
         return one;
     }
     if let Some(inner) = value.strip_prefix('{').and_then(|v| v.strip_suffix('}')) {
-        let pad = " ".repeat(indent);
-        let mut out = format!("{key}: {{\n");
-        for item in py::split_top_level(inner) {
-            out.push_str(&pad);
-            out.push_str("    ");
-            out.push_str(&item);
-            out.push_str(",\n");
-        }
-        out.push_str(&pad);
-        out.push_str("},");
-        return out;
+        return exploded(indent, &format!("{key}: {{"), &py::split_top_level(inner), "},");
     }
     match value.strip_suffix(')').and_then(|v| v.split_once('(')) {
         Some((head, args)) => call(indent, &format!("{key}: {head}"), &py::split_top_level(args), ","),

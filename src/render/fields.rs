@@ -905,15 +905,23 @@ pub fn call(indent: usize, head: &str, args: &[String], suffix: &str) -> String 
     if indent + one.len() <= MAX_LINE {
         return one;
     }
-    let pad = " ".repeat(indent + 4);
-    let mut out = format!("{head}(\n");
-    for a in args {
+    exploded(indent, &format!("{head}("), args, &format!("){suffix}"))
+}
+
+/// `open`, then one item a line at `indent + 4` with a magic trailing comma,
+/// then `close` at `indent`: the layout ruff keeps at every line length.
+pub fn exploded(indent: usize, open: &str, items: &[impl AsRef<str>], close: &str) -> String {
+    let pad = " ".repeat(indent);
+    let mut out = String::with_capacity(open.len() + close.len() + items.len() * 32);
+    out.push_str(open);
+    out.push('\n');
+    for item in items {
         out.push_str(&pad);
-        out.push_str(a);
+        out.push_str("    ");
+        out.push_str(item.as_ref());
         out.push_str(",\n");
     }
-    out.push_str(&pad[4..]);
-    out.push(')');
-    out.push_str(suffix);
+    out.push_str(&pad);
+    out.push_str(close);
     out
 }

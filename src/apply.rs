@@ -64,9 +64,7 @@ impl Evaluator {
             decision,
         })
     }
-}
 
-impl Evaluator {
     /// Where `rel` really is, and its text if it exists.
     fn read(&self, rel: &str) -> anyhow::Result<(PathBuf, Option<String>)> {
         let resolved = |rel: &str| -> anyhow::Result<(PathBuf, Option<String>)> {

@@ -306,12 +306,7 @@ impl View {
             "PageDto" => format!("{base}[{}ResponseDto]", self.class),
             _ => format!("{base}[{}]", self.class),
         };
-        let one = format!("class {}{suffix}({base}):", self.class);
-        if one.len() <= super::fields::MAX_LINE {
-            one
-        } else {
-            format!("class {}{suffix}(\n    {base},\n):", self.class)
-        }
+        call(0, &format!("class {}{suffix}", self.class), &[base], ":")
     }
 
     /// `self._repository = XRepository(session)`, exploded when it does not fit.

@@ -31,12 +31,7 @@ impl EnumView {
     /// `class X(StrEnum):`, with the base on a line of its own (and a magic
     /// trailing comma) when the name is too long for 79 columns.
     pub fn class_line(&self) -> String {
-        let one = format!("class {}(StrEnum):", self.class);
-        if one.len() <= MAX_LINE {
-            one
-        } else {
-            format!("class {}(\n    StrEnum,\n):", self.class)
-        }
+        call(0, &format!("class {}", self.class), &["StrEnum".to_owned()], ":")
     }
 }
 

@@ -645,14 +645,11 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
             };
             invalid.push(py::string(bogus));
             invalid_filters.push(py::string(bogus));
-            // PostgreSQL sorts enums by declaration order, SQLite by text.
-            sort_pair = values
-                .iter()
-                .enumerate()
-                .flat_map(|(i, a)| values[i + 1..].iter().map(move |b| (a, b)))
-                .find(|(a, b)| a < b)
-                .map(|(a, b)| (py::string(a), py::string(b)));
-            if values.len() >= 2 {
+            // The repository sorts enums in the order of their values on
+            // every database: the last value sorts after the first whatever
+            // their text.
+            if let [first, .., last] = values.as_slice() {
+                sort_pair = Some((py::string(first), py::string(last)));
                 filter_pair = Some((py::string(&values[0]), py::string(&values[1])));
             }
             let default = match &f.default {

@@ -478,7 +478,8 @@ pub struct ApiSpec {
     #[schemars(inner(pattern(SNAKE_CASE)), extend("uniqueItems" = true))]
     pub search: Vec<String>,
     /// Columns the list endpoint can sort by, with `?sort=year` (ascending) or `?sort=-year` (descending): any field
-    /// except json ones, `id`, and with timestamps `created_at` and `updated_at`; no repeats. Default: none.
+    /// except json ones, `id`, and with timestamps `created_at` and `updated_at`; no repeats. NULLs come last and the
+    /// id breaks ties; an enum sorts in the order of its `values` on every database. Default: none.
     #[serde(default)]
     #[schemars(inner(pattern(SNAKE_CASE)), extend("uniqueItems" = true))]
     pub sort: Vec<String>,

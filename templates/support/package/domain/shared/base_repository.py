@@ -11,7 +11,7 @@ subclass allow-lists; values are always bound parameters.
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, func, or_
+from sqlalchemy import ColumnElement, Enum, String, case, cast, func, or_
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -153,5 +153,13 @@ class BaseRepository(Generic[M]):
         if name not in self.sort_fields:
             raise ValueError(f"{sort!r} is not a sort key")
         column = self.column(name)
-        order = column.desc() if sort.startswith("-") else column.asc()
+        key: ColumnElement[Any] | InstrumentedAttribute[Any] = column
+        if isinstance(column.type, Enum):
+            # Enums sort in the order of their values on every database
+            # (PostgreSQL would use it, SQLite the text).
+            key = case(
+                {value: rank for rank, value in enumerate(column.type.enums)},
+                value=cast(column, String),
+            )
+        order = key.desc() if sort.startswith("-") else key.asc()
         return [order.nulls_last(), tiebreaker]

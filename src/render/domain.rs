@@ -569,6 +569,7 @@ struct TestData {
     has_unique: bool,
     has_refs: bool,
     has_sort_cases: bool,
+    has_ref_sort_cases: bool,
     has_filter_cases: bool,
     has_ref_filters: bool,
     has_invalid_filters: bool,
@@ -1070,6 +1071,22 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
                 .map(|id| format!("({}, {})", py::string(&f.name), id.missing_literal()))
         })
         .collect();
+    // Sort keys that are refs: rows of two new targets, whose ids give the
+    // expected order.
+    let ref_sort_cases: Vec<String> = domain
+        .api
+        .sort
+        .iter()
+        .filter_map(|s| {
+            let (_, create_target) = full_refs.iter().find(|(field, _)| field == s)?;
+            let optional = v.fields.iter().any(|f| f.name == *s && f.optional);
+            Some(format!(
+                "({}, {create_target}, {})",
+                py::string(s),
+                if optional { "True" } else { "False" }
+            ))
+        })
+        .collect();
     let sort_cases: Vec<String> = domain
         .api
         .sort
@@ -1135,6 +1152,7 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
         ("UNIQUE_FIELDS", &unique),
         ("REF_FIELDS", &refs),
         ("SORT_CASES", &sort_cases),
+        ("REF_SORT_CASES", &ref_sort_cases),
         ("FILTER_CASES", &filter_cases),
         ("REF_FILTERS", &ref_filters),
         ("INVALID_FILTERS", &invalid_filters),
@@ -1230,6 +1248,9 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
     }
     if can_create && o.list {
         imports.from("tests.support", &["list_ids"]);
+        if !ref_sort_cases.is_empty() {
+            imports.from("collections.abc", &["Awaitable", "Callable"]);
+        }
     }
     let t = TestData {
         has_required: !required.is_empty(),
@@ -1239,6 +1260,7 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
         has_unique: !unique.is_empty(),
         has_refs: !refs.is_empty(),
         has_sort_cases: !sort_cases.is_empty(),
+        has_ref_sort_cases: !ref_sort_cases.is_empty(),
         has_filter_cases: !filter_cases.is_empty(),
         has_ref_filters: !ref_filters.is_empty(),
         has_invalid_filters: !invalid_filters.is_empty(),

@@ -320,6 +320,37 @@ async def test_list_sorts_by_field(
     assert ascending == [*expected, *null_ids]
     assert descending == [*reversed(expected), *null_ids]
 {%- endif %}
+{%- if t.can_create && t.has_ref_sort_cases %}
+
+
+@pytest.mark.parametrize(("field", "create", "nullable"), REF_SORT_CASES)
+async def test_list_sorts_by_ref(
+    client: AsyncClient,
+    field: str,
+    create: Callable[..., Awaitable[dict[str, Any]]],
+    nullable: bool,
+) -> None:
+    first = await create(client)
+    second = await create(client)
+    low, high = sorted([first["id"], second["id"]])
+    high_id = (await create_row(client, **{field: high}))["id"]
+    low_id = (await create_row(client, **{field: low}))["id"]
+    expected = [low_id, high_id]
+    null_ids = []
+    if nullable:
+        null_ids = [(await create_row(client, **{field: None}))["id"]]
+    # Creating targets may create rows of this domain too: only ours count.
+    ours = {*expected, *null_ids}
+
+    ascending = await list_ids(client, URL, {"sort": field})
+    descending = await list_ids(client, URL, {"sort": f"-{field}"})
+
+    assert [i for i in ascending if i in ours] == [*expected, *null_ids]
+    assert [i for i in descending if i in ours] == [
+        *reversed(expected),
+        *null_ids,
+    ]
+{%- endif %}
 {%- if t.can_create && v.timestamps && v.sorts_by_created_at() %}
 
 

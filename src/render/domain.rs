@@ -5,6 +5,7 @@ use askama::Template;
 
 use super::fields::{
     Decl, EnumView, FieldImports, FieldView, FilterView, IdType, MAX_LINE, call, exploded, field_view, filter_view,
+    held_open,
 };
 use super::imports::Imports;
 use super::py;
@@ -27,17 +28,19 @@ pub struct RefTarget {
 }
 
 impl RefTarget {
-    /// `TARGET_URL = "/api/v1/targets"`. Where that does not fit in 79
-    /// columns, ruff would wrap it at some line lengths only; a comment
-    /// inside the parentheses keeps them at all.
+    /// `TARGET_URL = "/api/v1/targets"`, held open when it does not fit in
+    /// 79 columns.
     pub fn url_constant(&self) -> String {
         let one = format!("{}_URL = \"{}\"", self.shouty, self.url);
         if one.len() <= MAX_LINE {
             one
         } else {
-            format!(
-                "{}_URL = (  # a referenced collection\n    \"{}\"\n)",
-                self.shouty, self.url
+            held_open(
+                0,
+                &format!("{}_URL = ", self.shouty),
+                "a referenced collection",
+                &py::string(&self.url),
+                "",
             )
         }
     }

@@ -878,16 +878,29 @@ pub fn filter_view(
     }
 }
 
-/// `name: T | None = None` as a parameter at `indent`. When that does not
-/// fit in 79 columns, ruff would split it differently at each line length;
-/// a comment inside parentheses around the type keeps them open at all.
+/// `name: T | None = None` as a parameter at `indent`, held open when it
+/// does not fit in 79 columns.
 fn service_param(name: &str, plain: &str, indent: usize) -> String {
     let one_line = format!("{name}: {plain} | None = None");
     if indent + one_line.len() + ",".len() <= MAX_LINE {
         return one_line;
     }
+    held_open(
+        indent,
+        &format!("{name}: "),
+        "None: no filter",
+        &format!("{plain} | None"),
+        " = None",
+    )
+}
+
+/// `<head>(  # <comment>`, `inner` on a line of its own, `)<tail>`. For a
+/// line too long for 79 columns that has no comma to explode: ruff would
+/// wrap it at some line lengths only, but cannot close parentheses that a
+/// comment holds open, so it keeps this layout at all of them.
+pub fn held_open(indent: usize, head: &str, comment: &str, inner: &str, tail: &str) -> String {
     let pad = " ".repeat(indent);
-    format!("{name}: (  # None: no filter\n{pad}    {plain} | None\n{pad}) = None")
+    format!("{head}(  # {comment}\n{pad}    {inner}\n{pad}){tail}")
 }
 
 /// `Name(a, b)` on one line when `indent + text + suffix` fits in 79

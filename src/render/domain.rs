@@ -1,6 +1,8 @@
 //! The six files of one domain (DESIGN §2), from askama templates named
 //! after their outputs. Everything a template prints is computed here.
 
+use std::collections::BTreeSet;
+
 use askama::Template;
 
 use super::fields::{
@@ -560,7 +562,8 @@ struct TestData {
     /// `"field": value,` lines of the payload dicts (indent 8).
     full_payload: Vec<String>,
     minimal_payload: Vec<String>,
-    /// (field, create helper of the target) for refs set in the full payload
+    /// (field, the line creating the target row) for refs the full payload
+    /// sets; the minimal payload sets the required ones.
     full_refs: Vec<(String, String)>,
     minimal_refs: Vec<(String, String)>,
     malformed_ids: String,
@@ -596,6 +599,56 @@ struct DefaultSortCase {
     low: String,
     high: String,
     descending: bool,
+}
+
+/// A unique field with a default: the minimal payload sends it (two rows
+/// left to the default would clash), so it is no test of the default.
+fn unique_with_default(f: &FieldView) -> bool {
+    f.unique && !f.optional && f.default_literal.is_some()
+}
+
+/// Whether the generated tests can create rows of `name`: it has `create`,
+/// its tests are generated, and so can every domain it needs a row of.
+fn creatable(all: &Domains, name: &str) -> bool {
+    let d = &all[name];
+    d.api.has(Operation::Create)
+        && d.generates(FileKind::Tests)
+        && required_refs(d).all(|to| to != name && creatable(all, to))
+}
+
+/// The targets of a domain's required refs (acyclic: the spec checks it).
+fn required_refs(d: &Domain) -> impl Iterator<Item = &str> {
+    d.fields.iter().filter(|f| !f.optional).filter_map(|f| match &f.kind {
+        FieldKind::Ref { to, .. } => Some(to.as_str()),
+        _ => None,
+    })
+}
+
+/// `name` and every domain a minimal row of `name` needs a row of.
+fn minimal_closure(all: &Domains, name: &str, out: &mut BTreeSet<String>) {
+    if out.insert(name.to_owned()) {
+        for to in required_refs(&all[name]) {
+            minimal_closure(all, to, out);
+        }
+    }
+}
+
+/// Whether the test payloads of `domain` fill a ref to `to`: with a minimal
+/// row of the target, made by the target's own test module. A required ref
+/// always (when the target can be created at all); an optional one only when
+/// making that row makes no row of `domain` itself (a self-reference, or a
+/// target that requires a `domain` row), so factories never recurse and a
+/// test's rows of its own domain are the ones it made.
+fn fills(all: &Domains, domain: &Domain, to: &str, required: bool) -> bool {
+    if to == domain.names.snake || !creatable(all, to) {
+        return false;
+    }
+    if required {
+        return true;
+    }
+    let mut made = BTreeSet::new();
+    minimal_closure(all, to, &mut made);
+    !made.contains(&domain.names.snake)
 }
 
 /// Where a domain's file of `kind` lives; None for tests when the project
@@ -708,10 +761,12 @@ fn render_model(v: &View, mut imports: Imports) -> String {
             ));
         }
     }
-    stamp(super::finish(ModelTemplate {
-        v,
-        imports: imports.render(),
-        declarations,
+    stamp(super::finish_with_imports(&imports, |imports| {
+        super::finish(ModelTemplate {
+            v,
+            imports,
+            declarations,
+        })
     }))
 }
 
@@ -758,13 +813,15 @@ fn render_dtos(v: &View, input: Imports, mut imports: Imports) -> String {
     }
     let request = v.fields.iter().map(|f| decl(&f.request, 4, &mut imports)).collect();
     let update = v.fields.iter().map(|f| decl(&f.update, 4, &mut imports)).collect();
-    stamp(super::finish(DtosTemplate {
-        v,
-        imports: imports.render(),
-        sort_literal,
-        request,
-        update,
-        response,
+    stamp(super::finish_with_imports(&imports, |imports| {
+        super::finish(DtosTemplate {
+            v,
+            imports,
+            sort_literal,
+            request,
+            update,
+            response,
+        })
     }))
 }
 
@@ -774,13 +831,15 @@ fn render_repository(v: &View, domain: &Domain) -> String {
     imports.from("sqlmodel.ext.asyncio.session", &["AsyncSession"]);
     imports.from(&format!("{pkg}.domain.{}.model", v.snake), &[&v.class]);
     imports.from(&format!("{pkg}.domain.shared.base_repository"), &["BaseRepository"]);
-    stamp(super::finish(RepositoryTemplate {
-        v,
-        imports: imports.render(),
-        filter_fields: py_tuple(&domain.api.filters),
-        search_fields: py_tuple(&domain.api.search),
-        sort_fields: py_tuple(&v.sort_keys),
-        unique_fields: py_tuple(&v.unique),
+    stamp(super::finish_with_imports(&imports, |imports| {
+        super::finish(RepositoryTemplate {
+            v,
+            imports,
+            filter_fields: py_tuple(&domain.api.filters),
+            search_fields: py_tuple(&domain.api.search),
+            sort_fields: py_tuple(&v.sort_keys),
+            unique_fields: py_tuple(&v.unique),
+        })
     }))
 }
 
@@ -841,10 +900,8 @@ fn render_service(v: &View, mut imports: Imports) -> String {
         }
     }
     v.id.add_python_import(&mut imports);
-    stamp(super::finish(ServiceTemplate {
-        v,
-        imports: imports.render(),
-        ref_checks,
+    stamp(super::finish_with_imports(&imports, |imports| {
+        super::finish(ServiceTemplate { v, imports, ref_checks })
     }))
 }
 
@@ -943,12 +1000,14 @@ fn render_router(v: &View, mut imports: Imports) -> String {
             String::new()
         },
     };
-    stamp(super::finish(RouterTemplate {
-        v,
-        imports: imports.render(),
-        router_args,
-        list_params,
-        item_errors,
+    stamp(super::finish_with_imports(&imports, |imports| {
+        super::finish(RouterTemplate {
+            v,
+            imports,
+            router_args,
+            list_params,
+            item_errors,
+        })
     }))
 }
 
@@ -961,21 +1020,26 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
     imports.from("typing", &["Any"]);
     imports.from("tests.support", &["assert_error", "error_locations"]);
 
+    // Which refs the payloads fill, and with rows created how: see `fills`.
     let mut ref_targets: Vec<RefTarget> = Vec::new();
     let mut target_of = |to: &str, imports: &mut Imports| -> RefTarget {
         let t = &all[to];
         let tops = ops_of(t);
+        let s = &t.names.snake;
+        let module = format!("test_{s}");
         let target = RefTarget {
-            snake: t.names.snake.clone(),
+            snake: s.clone(),
             shouty: t.names.shouty.clone(),
             missing_id: IdType::of(t.id).missing_literal().to_owned(),
-            can_create: tops.create && t.generates(FileKind::Tests),
+            can_create: creatable(all, to),
             can_delete: tops.delete,
-            test_module: format!("{}.test_{}", v.tests_module, t.names.snake),
+            test_module: module.clone(),
             url: format!("{}/{}", api_prefix, t.names.url),
         };
         if t.names.snake != v.snake && target.can_create {
-            imports.from(&target.test_module, &[&format!("create_{}", t.names.snake)]);
+            // A module import, used only inside functions: test modules
+            // whose domains reference each other import each other.
+            imports.from(&v.tests_module, &[&module]);
         }
         if !ref_targets.iter().any(|r| r.snake == target.snake) {
             ref_targets.push(target.clone());
@@ -987,52 +1051,52 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
     let mut minimal_payload = Vec::new();
     let mut full_refs = Vec::new();
     let mut minimal_refs = Vec::new();
-    let mut can_create = o.create;
+    let mut can_create = creatable(all, &domain.names.snake);
+    // Domains whose rows this module's factories create: their router
+    // dependencies are overridden too.
+    let mut created = BTreeSet::from([domain.names.snake.clone()]);
     for f in &v.fields {
         if let Some(to) = &f.ref_domain {
+            if !fills(all, domain, to, !f.optional) {
+                continue;
+            }
             let t = target_of(to, &mut imports);
-            let self_ref = t.snake == v.snake;
-            if !t.can_create || (self_ref && f.required) {
-                if f.required {
-                    can_create = false;
-                }
-                continue;
-            }
-            if self_ref {
-                continue;
-            }
-            full_refs.push((f.name.clone(), format!("create_{}", t.snake)));
+            minimal_closure(all, to, &mut created);
+            let line = call(
+                8,
+                &format!("row = await {}.create_minimal_{}", t.test_module, t.snake),
+                &["client".to_owned()],
+                "",
+            );
+            full_refs.push((f.name.clone(), line.clone()));
             if f.required {
-                minimal_refs.push((f.name.clone(), format!("create_{}", t.snake)));
+                minimal_refs.push((f.name.clone(), line));
             }
         } else if let Some(ex) = &f.example {
             let entry = dict_entry(8, &f.name, ex);
             full_payload.push(entry.clone());
-            if f.required {
+            // A unique field with a default is sent by the minimal payload
+            // too, or two minimal rows would repeat the default.
+            if f.required || unique_with_default(f) {
                 minimal_payload.push(entry);
             }
         }
     }
-    let uses = |needle: &str| {
-        v.fields
-            .iter()
-            .any(|f| f.example.as_deref().is_some_and(|e| e.contains(needle)))
-    };
-    if uses("unique_text(") {
-        imports.from("tests.support", &["unique_text"]);
-    }
-    if uses("unique_email(") {
-        imports.from("tests.support", &["unique_email"]);
-    }
-    if uses("unique_int(") {
-        imports.from("tests.support", &["unique_int"]);
-    }
-    if uses("unique_like(") {
-        imports.from("tests.support", &["unique_like"]);
-    }
-    if uses("uuid.") {
-        imports.module("uuid");
-    }
+    can_create &= o.create;
+    // Every value helper; the import block keeps those the code calls.
+    imports.from(
+        "tests.support",
+        &[
+            "unique_date",
+            "unique_datetime",
+            "unique_decimal",
+            "unique_email",
+            "unique_int",
+            "unique_text",
+        ],
+    );
+    imports.module("uuid");
+    imports.from("itertools", &["cycle"]);
 
     let quote_list = |items: Vec<String>| items.into_iter().map(|i| py::string(&i)).collect::<Vec<_>>();
     // A ref field whose target tests cannot create rows stays out of payloads.
@@ -1081,10 +1145,10 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
         .sort
         .iter()
         .filter_map(|s| {
-            let (_, create_target) = full_refs.iter().find(|(field, _)| field == s)?;
+            full_refs.iter().find(|(field, _)| field == s)?;
             let optional = v.fields.iter().any(|f| f.name == *s && f.optional);
             Some(format!(
-                "({}, {create_target}, {})",
+                "({}, {})",
                 py::string(s),
                 if optional { "True" } else { "False" }
             ))
@@ -1166,11 +1230,17 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
             tables.push(py_list(name, items));
         }
     }
+    for (constant, values) in v.fields.iter().filter_map(|f| f.pool.as_ref()) {
+        tables.push(format!(
+            "{constant} = {}",
+            exploded(0, "cycle(\n    [", &values.iter().map(|v| format!("    {v}")).collect::<Vec<_>>(), "    ],\n)")
+        ));
+    }
 
     let defaults: Vec<(String, String)> = v
         .fields
         .iter()
-        .filter(|f| !f.required)
+        .filter(|f| !f.required && !unique_with_default(f))
         .filter_map(|f| f.default_literal.clone().map(|d| (f.name.clone(), d)))
         .collect();
     // Quantizing: "7.5" comes back with exactly `places` decimals.
@@ -1238,10 +1308,18 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
             }
         }
     }
-    for d in &v.dependencies {
+    let mut dependency_overrides: Vec<Dependency> = Vec::new();
+    for name in &created {
+        for d in &all[name.as_str()].api.dependencies {
+            if !dependency_overrides.iter().any(|o| o.name == d.name && o.module == d.module) {
+                dependency_overrides.push(d.clone());
+            }
+        }
+    }
+    for d in &dependency_overrides {
         imports.from(&d.module, &[&d.name]);
     }
-    if !v.dependencies.is_empty() {
+    if !dependency_overrides.is_empty() {
         imports.from(&format!("{pkg}.main"), &["app"]);
         imports.from("collections.abc", &["Iterator"]);
     }
@@ -1251,9 +1329,6 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
     }
     if can_create && o.list {
         imports.from("tests.support", &["list_ids"]);
-        if !ref_sort_cases.is_empty() {
-            imports.from("collections.abc", &["Awaitable", "Callable"]);
-        }
     }
     let t = TestData {
         has_required: !required.is_empty(),
@@ -1292,12 +1367,10 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
         ref_deletes,
         ref_targets,
         can_create,
-        dependency_overrides: v.dependencies.clone(),
+        dependency_overrides,
     };
-    stamp(super::finish(TestsTemplate {
-        v,
-        imports: imports.render(),
-        t,
+    stamp(super::finish_with_imports(&imports, |imports| {
+        super::finish(TestsTemplate { v, imports, t })
     }))
 }
 

@@ -3,12 +3,16 @@
 
 use super::imports::Imports;
 use super::py;
+use super::samples;
 use crate::names::{enum_class, enum_type_name};
 use crate::spec::{Bounds, DefaultValue, Domain, Domains, Field, FieldKind, IdKind, Number};
 
 pub const INT32: (i64, i64) = (i32::MIN as i64, i32::MAX as i64);
 pub const INT64: (i64, i64) = (i64::MIN, i64::MAX);
 pub const MAX_LINE: usize = 79;
+/// How many distinct values a unique field's tests draw from its pattern:
+/// more than any one test makes rows of a domain.
+const POOL_SIZE: usize = 16;
 
 /// `name: annotation = Field(kwargs...)`, rendered by the templates.
 #[derive(Debug, Clone, Default)]
@@ -23,11 +27,16 @@ pub struct Decl {
 pub struct EnumView {
     pub class: String,
     pub doc: String,
-    /// (MEMBER, value)
+    /// (MEMBER, Python expression of its value)
     pub members: Vec<(String, String)>,
 }
 
 impl EnumView {
+    /// Whether the values are spelt `auto()` (see [`enum_members`]).
+    pub fn auto_values(&self) -> bool {
+        self.members.iter().any(|(_, value)| value == "auto()")
+    }
+
     /// `class X(StrEnum):`, with the base on a line of its own (and a magic
     /// trailing comma) when the name is too long for 79 columns.
     pub fn class_line(&self) -> String {
@@ -141,6 +150,9 @@ pub struct FieldView {
     pub unique: bool,
     /// A plain-text field that can hold search test values.
     pub searchable_text: bool,
+    /// (constant, values): distinct values drawn from the field's pattern,
+    /// handed out in turn by a module constant of the tests (unique fields).
+    pub pool: Option<(String, Vec<String>)>,
 }
 
 /// `ge`/`gt` and `le`/`lt` keyword arguments; integers without a spec bound
@@ -168,17 +180,19 @@ fn number_bounds(b: &Bounds, int_consts: Option<(&str, &str)>) -> Vec<String> {
     kw
 }
 
-/// The integer range a field accepts.
+/// The integer range a field accepts. Bounds are read from their text: an
+/// f64 cannot hold every 64-bit integer.
 fn int_range(b: &Bounds, (lo, hi): (i64, i64)) -> (i128, i128) {
+    let exact = |n: &Number| n.text.parse::<i128>().unwrap_or(n.value as i128);
     let lo =
         b.ge.as_ref()
-            .map(|n| n.value as i128)
-            .or(b.gt.as_ref().map(|n| n.value as i128 + 1))
+            .map(exact)
+            .or(b.gt.as_ref().map(|n| exact(n) + 1))
             .unwrap_or(lo as i128);
     let hi =
         b.le.as_ref()
-            .map(|n| n.value as i128)
-            .or(b.lt.as_ref().map(|n| n.value as i128 - 1))
+            .map(exact)
+            .or(b.lt.as_ref().map(|n| exact(n) - 1))
             .unwrap_or(hi as i128);
     (lo, hi)
 }
@@ -189,6 +203,12 @@ fn py_int(v: i128) -> String {
         v if v == i64::MIN as i128 - 1 => "-(2**63) - 1".to_owned(),
         v => v.to_string(),
     }
+}
+
+/// A filter value one character too long, unless it would make a URL too
+/// long to send (then the length check is left to the body tests).
+fn too_long_for_url(max_length: u32) -> Option<String> {
+    (max_length < 2000).then(|| format!("\"x\" * {}", max_length + 1))
 }
 
 /// The lower and upper bound of a number field, whichever keys set them.
@@ -312,6 +332,7 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
     let mut is_decimal = None;
     let mut is_datetime = false;
     let mut searchable_text = false;
+    let mut pool = None;
     let name = &f.name;
 
     // (model type, request type, response type, example)
@@ -336,9 +357,23 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
                 imp.dtos.from(&shared, &["NulFreeStr"]);
                 opt("NulFreeStr")
             };
-            let example = match (pattern, &f.example) {
-                (Some(p), Some(ex)) if f.unique => Some(format!("unique_like({}, {})", py::string(ex), py::string(p))),
-                (Some(_), Some(ex)) => Some(py::string(ex)),
+            let drawn = pattern.as_deref().map(|p| {
+                let min = min_length.unwrap_or(0) as usize;
+                let values = samples::pattern_values(p, min, *max_length as usize, POOL_SIZE);
+                values.iter().map(|v| py::string(v)).collect::<Vec<_>>()
+            });
+            if let Some([a, b, ..]) = drawn.as_deref() {
+                filter_pair = Some((a.clone(), b.clone()));
+            }
+            let example = match (pattern, &f.example, drawn) {
+                // Rows must differ: values drawn from the pattern, in turn.
+                (Some(_), Some(_), Some(values)) if f.unique && values.len() >= 2 => {
+                    let constant = format!("{}_VALUES", name.to_uppercase());
+                    let next = format!("next({constant})");
+                    pool = Some((constant, values));
+                    Some(next)
+                }
+                (Some(_), Some(ex), _) => Some(py::string(ex)),
                 _ if f.unique => Some(format!(
                     "unique_text({}, {}, {max_length})",
                     py::string(name),
@@ -365,7 +400,9 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
                 searchable_text = *max_length >= 22 && min_length.is_none_or(|m| m <= 7);
             }
             invalid_filters.push("\"a\\x00b\"".into());
-            invalid_filters.push(format!("\"x\" * {}", max_length + 1));
+            if let Some(too_long) = too_long_for_url(*max_length) {
+                invalid_filters.push(too_long);
+            }
             ("str".into(), req_t, "str".into(), example)
         }
         FieldKind::Text { min_length, max_length } => {
@@ -404,16 +441,20 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
             imp.dtos.from("pydantic", &["EmailStr"]);
             invalid.push("\"not-an-email\"".into());
             invalid.push("\"a\\x00b@example.com\"".into());
-            sort_pair = Some(("\"a@example.com\"".into(), "\"b@example.com\"".into()));
+            // Addresses that fit a short max_length (which counts as 6).
+            let domain = if *max_length >= 13 { "example.com" } else { "x.co" };
+            sort_pair = Some((py::string(&format!("a@{domain}")), py::string(&format!("b@{domain}"))));
             filter_pair = sort_pair.clone();
             invalid_filters.push("\"a\\x00b\"".into());
-            invalid_filters.push(format!("\"x\" * {}", max_length + 1));
-            (
-                "str".into(),
-                opt("EmailStr"),
-                "str".into(),
-                Some(format!("unique_email({})", py::string(name))),
-            )
+            if let Some(too_long) = too_long_for_url(*max_length) {
+                invalid_filters.push(too_long);
+            }
+            let example = if *max_length >= 320 {
+                format!("unique_email({})", py::string(name))
+            } else {
+                format!("unique_email({}, {max_length})", py::string(name))
+            };
+            ("str".into(), opt("EmailStr"), "str".into(), Some(example))
         }
         FieldKind::Int(b) | FieldKind::BigInt(b) => {
             let big = matches!(f.kind, FieldKind::BigInt(_));
@@ -507,8 +548,22 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
                 });
             }
             let (v1, v2) = float_values(&b);
-            let step = 10f64.powi(-(*decimal_places as i32));
-            let (v1, v2) = ((v1 / step).round() * step, (v2 / step).round() * step);
+            // Test values SQLite keeps exactly (it stores decimals as
+            // floats): on a grid of 1, 0.5 or 0.25 where the bounds leave
+            // room, else on the grid of the last decimal place.
+            let fine = 10f64.powi(-(*decimal_places as i32));
+            let coarse = match decimal_places {
+                0 => 1.0,
+                1 => 0.5,
+                _ => 0.25,
+            };
+            let snap = |v: f64, grid: f64| (v / grid).round() * grid;
+            let (c1, c2) = (snap(v1, coarse), snap(v2, coarse));
+            let (v1, v2, step) = if c1 < c2 && in_bounds(&b, c1) && in_bounds(&b, c2) {
+                (c1, c2, coarse)
+            } else {
+                (snap(v1, fine), snap(v2, fine), fine)
+            };
             is_decimal = Some(*decimal_places);
             invalid.push(py::string(&format!("1.{}", "1".repeat(*decimal_places as usize + 1))));
             invalid.push(py::string(&"9".repeat(int_digits as usize + 1)));
@@ -524,12 +579,19 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
                 ));
             }
             let req_t = format!("Annotated[{}, Quantize({decimal_places})]", opt("Decimal"));
-            (
-                "Decimal".into(),
-                req_t,
-                "Decimal".into(),
-                Some(py::string(&fmt_decimal(v2, *decimal_places))),
-            )
+            // Unique: steps of the last place from v1, never past v2.
+            let steps = ((v2 - v1) / step).floor().min(1e6);
+            let example = if f.unique && steps >= 2.0 {
+                format!(
+                    "unique_decimal({}, {}, {})",
+                    py::string(&fmt_decimal(v1, *decimal_places)),
+                    py::string(&fmt_decimal(step, *decimal_places)),
+                    steps as u64
+                )
+            } else {
+                py::string(&fmt_decimal(v2, *decimal_places))
+            };
+            ("Decimal".into(), req_t, "Decimal".into(), Some(example))
         }
         FieldKind::Bool => {
             invalid.push("\"maybe\"".into());
@@ -551,7 +613,8 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
             invalid_filters.push("\"2001-02-30\"".into());
             sort_pair = Some(("\"1950-01-01\"".into(), "\"1960-01-01\"".into()));
             filter_pair = sort_pair.clone();
-            ("date".into(), opt("date"), "date".into(), Some("\"2001-02-03\"".into()))
+            let example = if f.unique { "unique_date()" } else { "\"2001-02-03\"" };
+            ("date".into(), opt("date"), "date".into(), Some(example.into()))
         }
         FieldKind::Datetime => {
             imp.model.from("datetime", &["datetime"]);
@@ -572,12 +635,12 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
             invalid_filters.push("\"yesterday\"".into());
             sort_pair = Some(("\"1950-01-01T00:00:00Z\"".into(), "\"1960-01-01T00:00:00Z\"".into()));
             filter_pair = sort_pair.clone();
-            (
-                "datetime".into(),
-                opt("UtcDatetime"),
-                "datetime".into(),
-                Some("\"2001-02-03T04:05:06Z\"".into()),
-            )
+            let example = if f.unique {
+                "unique_datetime()"
+            } else {
+                "\"2001-02-03T04:05:06Z\""
+            };
+            ("datetime".into(), opt("UtcDatetime"), "datetime".into(), Some(example.into()))
         }
         FieldKind::Uuid => {
             imp.model.module("uuid");
@@ -636,7 +699,7 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
                         .as_deref()
                         .unwrap_or(&format!("Values of {}", py::words(name))),
                 ),
-                members: values.iter().map(|v| (v.to_uppercase(), v.clone())).collect(),
+                members: enum_members(values, imp.model),
             });
             let bogus = if values.iter().any(|v| v == "bogus") {
                 "bogus_value"
@@ -690,6 +753,12 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
     let default_lit = default_literal(f, enum_view.as_ref()).or_else(|| f.optional.then(|| "None".to_owned()));
     if let Some(d) = &default_lit {
         model.push(format!("default={d}"));
+    }
+    // An explicit null on an optional field is null: the default is the
+    // model's (for omitted values) and not the column's, which SQLAlchemy
+    // would also apply to None.
+    if f.optional && f.default.is_some() {
+        model.push("sa_column_kwargs={\"default\": None}".into());
     }
     model.extend(model_kw);
     if f.unique {
@@ -763,7 +832,27 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
         is_datetime,
         unique: f.unique,
         searchable_text,
+        pool,
     }
+}
+
+/// The members of an enum class: `MEMBER = "value"`, or `MEMBER = auto()`
+/// for every member when one such line would be too long for 79 columns.
+/// ruff wraps a long `MEMBER = "value"` in parentheses at some line lengths
+/// only; `auto()` gives a StrEnum member its lowercase name, which is the
+/// value, and fits at every length (a value has at most 63 characters).
+fn enum_members(values: &[String], model: &mut Imports) -> Vec<(String, String)> {
+    let auto = values.iter().any(|v| 4 + 2 * v.len() + 5 > MAX_LINE);
+    if auto {
+        model.from("enum", &["auto"]);
+    }
+    values
+        .iter()
+        .map(|v| {
+            let value = if auto { "auto()".to_owned() } else { py::string(v) };
+            (v.to_uppercase(), value)
+        })
+        .collect()
 }
 
 pub fn capitalize(s: &str) -> String {

@@ -22,6 +22,8 @@ const STDLIB: &[&str] = &[
     "pathlib",
     "logging",
     "asyncio",
+    "itertools",
+    "functools",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -71,6 +73,19 @@ impl Imports {
     pub fn from(&mut self, module: &str, names: &[&str]) -> &mut Self {
         let entry = self.from.entry(module.to_owned()).or_default();
         entry.extend(names.iter().map(|n| (*n).to_owned()));
+        self
+    }
+
+    /// Drops every import that `used` (the identifiers of the code the block
+    /// heads) does not name, so no combination of spec options leaves an
+    /// unused import behind.
+    pub fn retain_used(&mut self, used: &std::collections::HashSet<&str>) -> &mut Self {
+        self.straight
+            .retain(|m| used.contains(m.split('.').next().unwrap_or(m)));
+        for names in self.from.values_mut() {
+            names.retain(|n| used.contains(n.as_str()));
+        }
+        self.from.retain(|_, names| !names.is_empty());
         self
     }
 

@@ -6,6 +6,7 @@ pub mod fields;
 pub mod imports;
 pub mod project;
 pub mod py;
+pub mod samples;
 pub mod support;
 
 /// Renders a template as a file: askama drops the template's final newline,
@@ -16,6 +17,20 @@ pub fn finish(template: impl askama::Template) -> String {
         .expect("templates render from values computed in Rust");
     text.push('\n');
     text
+}
+
+/// Where [`finish_with_imports`] puts the import block: a comment, so the
+/// identifiers of the rendered code are read without it.
+const IMPORTS_SLOT: &str = "# scaffold: imports slot";
+
+/// Renders a file whose import block holds exactly what its code uses:
+/// `render` gets the text to place as the block, the code is rendered with a
+/// slot there, and the slot is then filled with the imports it names.
+pub fn finish_with_imports(imports: &imports::Imports, render: impl FnOnce(String) -> String) -> String {
+    let text = render(IMPORTS_SLOT.to_owned());
+    let mut imports = imports.clone();
+    imports.retain_used(&py::code_identifiers(&text));
+    text.replacen(IMPORTS_SLOT, &imports.render(), 1)
 }
 
 /// Declares one askama struct per fixed template (they only need the

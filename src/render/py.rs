@@ -76,6 +76,65 @@ pub fn split_top_level(list: &str) -> Vec<String> {
     parts
 }
 
+/// The identifiers Python code uses, outside comments and string literals
+/// (inside f-strings every identifier counts, placeholders or not). What an
+/// import block needs is read off the code this way, the way ruff's F401 does.
+pub fn code_identifiers(src: &str) -> std::collections::HashSet<&str> {
+    let bytes = src.as_bytes();
+    let mut used = std::collections::HashSet::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if c == b'#' {
+            while i < bytes.len() && bytes[i] != b'\n' {
+                i += 1;
+            }
+        } else if c == b'"' || c == b'\'' {
+            i = skip_string(src, i, false, &mut used);
+        } else if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 {
+            let start = i;
+            while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] >= 0x80) {
+                i += 1;
+            }
+            let word = &src[start..i];
+            let prefix = word.len() <= 2 && word.chars().all(|c| "rRbBuUfF".contains(c));
+            if prefix && i < bytes.len() && (bytes[i] == b'"' || bytes[i] == b'\'') {
+                i = skip_string(src, i, word.contains(['f', 'F']), &mut used);
+            } else {
+                used.insert(word);
+            }
+        } else {
+            i += 1;
+        }
+    }
+    used
+}
+
+/// Skips the string literal opening at `start`; returns the index after it.
+/// An f-string's contents are scanned for identifiers.
+fn skip_string<'a>(src: &'a str, start: usize, f: bool, used: &mut std::collections::HashSet<&'a str>) -> usize {
+    let bytes = src.as_bytes();
+    let q = bytes[start];
+    let triple = bytes.len() >= start + 3 && bytes[start + 1] == q && bytes[start + 2] == q;
+    let open = if triple { 3 } else { 1 };
+    let mut i = start + open;
+    let body_start = i;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b if b == q && (!triple || (bytes.len() >= i + 3 && bytes[i + 1] == q && bytes[i + 2] == q)) => {
+                if f {
+                    used.extend(code_identifiers(&src[body_start..i]));
+                }
+                return i + open;
+            }
+            b'\n' if !triple => return i,
+            _ => i += 1,
+        }
+    }
+    bytes.len()
+}
+
 /// `name` as words for a sentence: `co_artist_id` → `co artist id`.
 pub fn words(name: &str) -> String {
     name.replace('_', " ")
@@ -113,6 +172,15 @@ mod tests {
             split_top_level("dict[str, int], Literal[\"a, b\", 'c\\', d'], x,"),
             ["dict[str, int]", "Literal[\"a, b\", 'c\\', d']", "x"]
         );
+    }
+
+    #[test]
+    fn identifiers_outside_strings_and_comments() {
+        let code =
+            "from x import a  # date\n\"\"\"Decimal \"q\".\"\"\"\nb = c.d('uuid', r\"\\\"e\")\nf\"{g}/{h['i']}\"\n";
+        let mut used: Vec<&str> = code_identifiers(code).into_iter().collect();
+        used.sort_unstable();
+        assert_eq!(used, ["a", "b", "c", "d", "from", "g", "h", "import", "x"]);
     }
 
     #[test]

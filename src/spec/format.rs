@@ -111,7 +111,8 @@ pub fn keys_for(ty: &str) -> &'static [&'static str] {
         "bool" => &["default", "index"],
         "date" | "datetime" | "uuid" => &["unique", "index"],
         "enum" => &["default", "index", "values"],
-        "ref" => &["unique", "to", "on_delete"],
+        // A ref column is always indexed; `index = true` says so again.
+        "ref" => &["unique", "index", "to", "on_delete"],
         _ => &[],
     }
 }
@@ -290,8 +291,8 @@ pub struct FieldSpec {
     /// 409. Default false. str, email, int, bigint, decimal, date, datetime, uuid and ref only.
     #[serde(default)]
     pub unique: bool,
-    /// Adds a database index on the column (ref columns are always indexed). Default false. str, email, int,
-    /// bigint, float, decimal, bool, date, datetime, uuid and enum only.
+    /// Adds a database index on the column. Default false. str, email, int, bigint, float, decimal, bool, date,
+    /// datetime, uuid, enum and ref only; a ref column is always indexed, so there it changes nothing.
     #[serde(default)]
     pub index: bool,
     /// What the field holds, for people: becomes the field's description in the model, the DTOs and the OpenAPI
@@ -1588,7 +1589,7 @@ mod tests {
             ),
             (
                 "[fields.r]\ntype = \"ref\"\nto = \"artist\"\nindex = true\n".into(),
-                false,
+                true,
             ),
             (
                 "[fields.r]\ntype = \"ref\"\nto = \"artwork\"\noptional = true\n".into(),

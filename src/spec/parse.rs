@@ -310,6 +310,9 @@ pub fn parse_spec(source: &Source, name: &str, spec_path: &str, known: &[&str]) 
     }
 
     let mut fields = Vec::new();
+    // Every field the file declares, valid or not: `[api]` lists may name a
+    // field whose own error is already reported, and must not report it twice.
+    let mut declared = Vec::new();
     if let Some(value) = fields_value
         && let Some(table) = r.table("fields", value)
     {
@@ -317,6 +320,7 @@ pub fn parse_spec(source: &Source, name: &str, spec_path: &str, known: &[&str]) 
             r.error(value.span(), format!("a domain may have at most {MAX_FIELDS} fields"));
         }
         for (key, value) in table {
+            declared.push(key.get_ref().to_string());
             if let Some(field) = parse_field(&mut r, key, value, known) {
                 fields.push(field);
             }
@@ -329,7 +333,7 @@ pub fn parse_spec(source: &Source, name: &str, spec_path: &str, known: &[&str]) 
         );
     }
 
-    let api = parse_api(&mut r, api_value, &fields, timestamps);
+    let api = parse_api(&mut r, api_value, &fields, &declared, timestamps);
     let owned = files_value.map(|v| parse_files(&mut r, v)).unwrap_or_default();
 
     if !r.errors.is_empty() {
@@ -747,7 +751,13 @@ fn parse_default(r: &mut Reader<'_>, kind: &FieldKind, v: &Value<'_>) -> Option<
     }
 }
 
-fn parse_api(r: &mut Reader<'_>, value: Option<&Value<'_>>, fields: &[Field], timestamps: bool) -> Api {
+fn parse_api(
+    r: &mut Reader<'_>,
+    value: Option<&Value<'_>>,
+    fields: &[Field],
+    declared: &[String],
+    timestamps: bool,
+) -> Api {
     let mut api = Api {
         operations: Operation::ALL.to_vec(),
         filters: Vec::new(),
@@ -800,7 +810,7 @@ fn parse_api(r: &mut Reader<'_>, value: Option<&Value<'_>>, fields: &[Field], ti
                 if let Some(names) = r.strings(k, v) {
                     let mut out: Vec<String> = Vec::new();
                     for (n, span) in names {
-                        if let Some(problem) = column_problem(k, &n, fields, timestamps) {
+                        if let Some(problem) = column_problem(k, &n, fields, declared, timestamps) {
                             let candidates = fields.iter().map(|f| f.name.as_str());
                             let msg = problem.0;
                             let help = did_you_mean(&n, candidates)
@@ -826,7 +836,7 @@ fn parse_api(r: &mut Reader<'_>, value: Option<&Value<'_>>, fields: &[Field], ti
                         Some(c) => (c.to_owned(), true),
                         None => (s.clone(), false),
                     };
-                    if let Some(problem) = column_problem("sort", &column, fields, timestamps) {
+                    if let Some(problem) = column_problem("sort", &column, fields, declared, timestamps) {
                         r.error(v.span(), format!("default_sort: {}", problem.0)).help = Some(problem.1);
                     } else {
                         api.default_sort = SortKey { column, descending };
@@ -876,7 +886,13 @@ fn parse_api(r: &mut Reader<'_>, value: Option<&Value<'_>>, fields: &[Field], ti
 }
 
 /// Why `name` cannot be used in `[api] <list>`, with a hint.
-fn column_problem(list: &str, name: &str, fields: &[Field], timestamps: bool) -> Option<(String, String)> {
+fn column_problem(
+    list: &str,
+    name: &str,
+    fields: &[Field],
+    declared: &[String],
+    timestamps: bool,
+) -> Option<(String, String)> {
     let builtin = name == "id" || (timestamps && (name == "created_at" || name == "updated_at"));
     if builtin {
         return match list {
@@ -892,6 +908,10 @@ fn column_problem(list: &str, name: &str, fields: &[Field], timestamps: bool) ->
         };
     }
     let Some(field) = fields.iter().find(|f| f.name == name) else {
+        if declared.iter().any(|d| d == name) {
+            // The field itself is invalid and already reported.
+            return None;
+        }
         return Some((
             format!("'{name}' in '{list}' is not a field of this domain"),
             "name one of the spec's fields".to_owned(),

@@ -7,8 +7,11 @@
 
 {{ e.class_line() }}
     """{{ e.doc }}"""
-{% for m in e.members %}
-    {{ m.0 }} = {{ v.py_str(m.1) }}
+{% if e.auto_values() %}
+    # auto(): each value is its member's name in lowercase.
+{%- endif %}
+{%- for m in e.members %}
+    {{ m.0 }} = {{ m.1 }}
 {%- endfor %}
 {%- endfor %}
 

@@ -5,7 +5,8 @@
 
 import itertools
 import json
-import re
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from httpx import AsyncClient, Response
@@ -29,28 +30,31 @@ def unique_int(low: int, high: int) -> int:
     return low + next(_counter) % (high - low + 1)
 
 
-def unique_like(example: str, pattern: str) -> str:
-    """A value shaped like ``example`` that no other call returns.
-
-    The digits of ``example`` are replaced, from the right, by those of a
-    counter; if the result no longer matches ``pattern``, the example itself
-    is returned.
-    """
-    number = next(_counter)
-    chars = list(example)
-    for index in reversed(range(len(chars))):
-        if chars[index].isdigit():
-            chars[index] = str(number % 10)
-            number //= 10
-            if number == 0:
-                break
-    candidate = "".join(chars)
-    return candidate if re.search(pattern, candidate) else example
+def unique_decimal(start: str, step: str, count: int) -> str:
+    """``start`` plus 0 to ``count - 1`` times ``step``, new each call."""
+    first = Decimal(start)
+    value = first + Decimal(step) * (next(_counter) % count)
+    return f"{value.quantize(first):f}"
 
 
-def unique_email(prefix: str = "user") -> str:
-    """An e-mail address that no other call returns."""
-    return f"{prefix}{next(_counter)}@example.com"
+def unique_date() -> str:
+    """A date (ISO 8601) that no other call returns."""
+    day = date(2001, 1, 1) + timedelta(days=next(_counter) % 36500)
+    return day.isoformat()
+
+
+def unique_datetime() -> str:
+    """A UTC datetime (ISO 8601, ``Z``) that no other call returns."""
+    moment = datetime(2001, 2, 3, tzinfo=UTC)
+    moment += timedelta(seconds=next(_counter))
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def unique_email(prefix: str = "user", max_length: int = 320) -> str:
+    """An e-mail address no other call returns, within ``max_length`` (>= 6)."""
+    domain = "@example.com" if max_length >= 24 else "@x.co"
+    local = f"{prefix}{next(_counter)}"
+    return local[-(max_length - len(domain)) :] + domain
 
 
 def assert_error(

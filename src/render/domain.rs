@@ -406,6 +406,11 @@ impl View {
         parts.join(", ")
     }
 
+    /// The page size of the paging test: 2, or less when `max_page_size` is.
+    pub fn page_test_limit(&self) -> u32 {
+        self.max_page_size.min(2)
+    }
+
     pub fn sorts_by_created_at(&self) -> bool {
         self.sort_keys.iter().any(|k| k == "created_at")
     }
@@ -591,6 +596,8 @@ struct TestData {
     ref_deletes: Vec<RefDeleteCase>,
     ref_targets: Vec<RefTarget>,
     can_create: bool,
+    /// The full payload sets at least one field.
+    has_payload: bool,
     dependency_overrides: Vec<Dependency>,
 }
 
@@ -1233,7 +1240,12 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
     for (constant, values) in v.fields.iter().filter_map(|f| f.pool.as_ref()) {
         tables.push(format!(
             "{constant} = {}",
-            exploded(0, "cycle(\n    [", &values.iter().map(|v| format!("    {v}")).collect::<Vec<_>>(), "    ],\n)")
+            exploded(
+                0,
+                "cycle(\n    [",
+                &values.iter().map(|v| format!("    {v}")).collect::<Vec<_>>(),
+                "    ],\n)"
+            )
         ));
     }
 
@@ -1311,7 +1323,10 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
     let mut dependency_overrides: Vec<Dependency> = Vec::new();
     for name in &created {
         for d in &all[name.as_str()].api.dependencies {
-            if !dependency_overrides.iter().any(|o| o.name == d.name && o.module == d.module) {
+            if !dependency_overrides
+                .iter()
+                .any(|o| o.name == d.name && o.module == d.module)
+            {
                 dependency_overrides.push(d.clone());
             }
         }
@@ -1330,6 +1345,11 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
     if can_create && o.list {
         imports.from("tests.support", &["list_ids"]);
     }
+    // Without the create helpers, the constants follow a function.
+    if !can_create && let Some(first) = tables.first_mut() {
+        first.insert_str(0, "\n\n");
+    }
+    let has_payload = !full_payload.is_empty() || !full_refs.is_empty();
     let t = TestData {
         has_required: !required.is_empty(),
         has_invalid: !invalid.is_empty(),
@@ -1353,7 +1373,7 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
             let rows = [
                 ("percent = ", "100% pure"),
                 ("underscore = ", "snake_case"),
-                ("", "100 percent snakeXcase"),
+                ("other = ", "100 percent snakeXcase"),
             ];
             let lines = rows
                 .iter()
@@ -1366,6 +1386,7 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
         default_sort_case,
         ref_deletes,
         ref_targets,
+        has_payload,
         can_create,
         dependency_overrides,
     };

@@ -376,7 +376,7 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
                 (Some(_), Some(ex), _) => Some(py::string(ex)),
                 _ if f.unique => Some(format!(
                     "unique_text({}, {}, {max_length})",
-                    py::string(name),
+                    py::string(&py::words(name)),
                     min_length.unwrap_or(0)
                 )),
                 _ => Some(py::string(&fit_text(
@@ -449,10 +449,12 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
             if let Some(too_long) = too_long_for_url(*max_length) {
                 invalid_filters.push(too_long);
             }
+            // The field name with dots: no `_`, which the search tests use.
+            let local = py::string(&name.replace('_', "."));
             let example = if *max_length >= 320 {
-                format!("unique_email({})", py::string(name))
+                format!("unique_email({local})")
             } else {
-                format!("unique_email({}, {max_length})", py::string(name))
+                format!("unique_email({local}, {max_length})")
             };
             ("str".into(), opt("EmailStr"), "str".into(), Some(example))
         }
@@ -640,7 +642,12 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
             } else {
                 "\"2001-02-03T04:05:06Z\""
             };
-            ("datetime".into(), opt("UtcDatetime"), "datetime".into(), Some(example.into()))
+            (
+                "datetime".into(),
+                opt("UtcDatetime"),
+                "datetime".into(),
+                Some(example.into()),
+            )
         }
         FieldKind::Uuid => {
             imp.model.module("uuid");

@@ -17,8 +17,7 @@ pub fn pattern_values(pattern: &str, min_len: usize, max_len: usize, count: usiz
     let mut out: Vec<String> = Vec::new();
     let keep = |value: String, out: &mut Vec<String>| {
         let len = value.chars().count();
-        if (min_len..=max_len).contains(&len) && !value.contains('\0') && re.is_match(&value) && !out.contains(&value)
-        {
+        if (min_len..=max_len).contains(&len) && !value.contains('\0') && re.is_match(&value) && !out.contains(&value) {
             out.push(value);
         }
     };
@@ -102,9 +101,9 @@ fn pick_char(class: &Class, rng: &mut SplitMix64) -> Option<char> {
 /// The pattern's own seed, so its values do not depend on anything else.
 fn seed_of(pattern: &str) -> u64 {
     // FNV-1a: a fixed function, stable across releases of any crate.
-    pattern
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    pattern.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// SplitMix64. A fixed algorithm written out here rather than a crate's

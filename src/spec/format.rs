@@ -123,8 +123,10 @@ pub fn keys_for(ty: &str) -> &'static [&'static str] {
 
 /// A domain spec, `domains/<name>.toml`: one domain of the backend. The file stem is the domain name: lowercase
 /// snake_case, at most 40 characters, not a Python keyword and not one of the names the generated layout uses
-/// (`shared`, `base`, `session`, `types`, `page`, `api`, `deps`). Field order in the file is the order in the
-/// generated code.
+/// (`shared`, `base`, `session`, `types`, `page`, `api`, `deps`), nor one whose class name would shadow a name the
+/// generated code imports (`field`, `query`, `path`, `response`, `depends`, `annotated`, `literal`, `any`, `mapping`, `self`,
+/// `decimal`, `base_model`, `config_dict`, `page_dto`, `str_enum`, `async_session`, `json_value`, `text`,
+/// `big_integer`). Field order in the file is the order in the generated code.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "scaffold domain spec", extend("$id" = SCHEMA_ID))]
@@ -1652,6 +1654,10 @@ mod tests {
         let schema = json_schema();
         let root = text(&schema["description"]);
         for name in RESERVED_DOMAINS {
+            assert!(root.contains(&format!("`{name}`")), "spec description misses {name}");
+        }
+        for class in crate::spec::parse::IMPORTED_CLASSES {
+            let name = heck::ToSnakeCase::to_snake_case(*class);
             assert!(root.contains(&format!("`{name}`")), "spec description misses {name}");
         }
         let fields = text(&schema["properties"]["fields"]["description"]);

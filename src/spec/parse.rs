@@ -26,7 +26,7 @@ const MAX_STR_LENGTH: u64 = 10_485_760;
 
 /// Class names the generated modules import; a domain whose class name is
 /// one of them would shadow it.
-const IMPORTED_CLASSES: &[&str] = &[
+pub(crate) const IMPORTED_CLASSES: &[&str] = &[
     "Field",
     "Query",
     "Path",
@@ -663,10 +663,15 @@ fn check_bounds(r: &mut Reader<'_>, span: Range<usize>, b: &Bounds) {
     for (lk, lo) in lower {
         for (uk, hi) in upper {
             if let (Some(lo), Some(hi)) = (lo, hi) {
+                // Integers exactly: an f64 cannot hold every 64-bit one.
+                let order = match (lo.text.parse::<i128>(), hi.text.parse::<i128>()) {
+                    (Ok(l), Ok(h)) => l.cmp(&h),
+                    _ => lo.value.total_cmp(&hi.value),
+                };
                 let empty = if lk == "ge" && uk == "le" {
-                    lo.value > hi.value
+                    order.is_gt()
                 } else {
-                    lo.value >= hi.value
+                    order.is_ge()
                 };
                 if empty {
                     r.error(
@@ -684,6 +689,16 @@ fn in_bounds(b: &Bounds, v: f64) -> bool {
         && b.gt.as_ref().is_none_or(|n| v > n.value)
         && b.le.as_ref().is_none_or(|n| v <= n.value)
         && b.lt.as_ref().is_none_or(|n| v < n.value)
+}
+
+/// `in_bounds` for integer fields, exact: an f64 cannot hold every 64-bit
+/// integer, and int bounds are integers.
+fn in_int_bounds(b: &Bounds, v: i128) -> bool {
+    let exact = |n: &Number| n.text.parse::<i128>().unwrap_or(n.value as i128);
+    b.ge.as_ref().is_none_or(|n| v >= exact(n))
+        && b.gt.as_ref().is_none_or(|n| v > exact(n))
+        && b.le.as_ref().is_none_or(|n| v <= exact(n))
+        && b.lt.as_ref().is_none_or(|n| v < exact(n))
 }
 
 fn parse_default(r: &mut Reader<'_>, kind: &FieldKind, v: &Value<'_>) -> Option<DefaultValue> {
@@ -735,7 +750,7 @@ fn parse_default(r: &mut Reader<'_>, kind: &FieldKind, v: &Value<'_>) -> Option<
             } else {
                 (i64::MIN, i64::MAX)
             };
-            if n < lo || n > hi || !in_bounds(b, n as f64) {
+            if n < lo || n > hi || !in_int_bounds(b, i128::from(n)) {
                 r.error(span, format!("default {n} is outside the field's bounds"));
             }
             Some(DefaultValue::Int(n))

@@ -99,7 +99,12 @@ async def list_ids(
     url: str,
     params: dict[str, Any],
 ) -> list[Any]:
-    """The ids of the items a list request returns, in order."""
-    response = await client.get(url, params=params)
-    assert response.status_code == 200, response.text
-    return [item["id"] for item in response.json()["items"]]
+    """The ids of the items a list request returns, in order, page by page."""
+    ids: list[Any] = []
+    while True:
+        response = await client.get(url, params={**params, "offset": len(ids)})
+        assert response.status_code == 200, response.text
+        body = response.json()
+        ids += [item["id"] for item in body["items"]]
+        if not body["items"] or len(ids) >= body["total"]:
+            return ids

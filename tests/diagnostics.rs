@@ -197,3 +197,55 @@ fn bad_domain_names_on_the_command_line() {
     }
     assert!(!dir.path().join("x.toml").exists());
 }
+
+/// A problem is reported once, where it is: a field with an error of its own
+/// (an unknown `to`, a key its type does not take) named in `[api]` lists
+/// adds no second error there.
+#[test]
+fn no_error_follows_from_an_earlier_one() {
+    for (case, spec, expected) in [
+        (
+            "misspelt to",
+            "[fields.gallery_id]\ntype = \"ref\"\nto = \"galery\"\n\n[api]\nfilters = [\"gallery_id\"]\nsort = [\"gallery_id\"]\n",
+            "unknown domain 'galery'",
+        ),
+        (
+            "key not for the type",
+            "[fields.title]\ntype = \"text\"\nunique = true\n\n[api]\nsearch = [\"title\"]\nsort = [\"title\"]\ndefault_sort = \"title\"\n",
+            "key 'unique' does not apply",
+        ),
+        (
+            "unknown type",
+            "[fields.title]\ntype = \"string\"\n\n[api]\nfilters = [\"title\"]\n",
+            "unknown field type 'string'",
+        ),
+    ] {
+        let dir = init_project();
+        write(
+            &dir.path().join("domains/gallery.toml"),
+            "[fields.name]\ntype = \"str\"\n",
+        );
+        write(&dir.path().join("domains/artwork.toml"), spec);
+        let run = scaffold(dir.path(), &["generate"]);
+        assert_eq!(run.code, 2, "{case}: {}", run.transcript());
+        let errors: Vec<&str> = run.stderr.lines().filter(|l| l.contains(": error: ")).collect();
+        assert_eq!(errors.len(), 1, "{case}: one error, not {errors:#?}");
+        assert!(errors[0].contains(expected), "{case}: {}", errors[0]);
+    }
+}
+
+/// `index = true` on a ref says what a ref column has anyway: accepted.
+#[test]
+fn index_on_a_ref_is_accepted() {
+    let dir = init_project();
+    write(
+        &dir.path().join("domains/gallery.toml"),
+        "[fields.name]\ntype = \"str\"\n",
+    );
+    write(
+        &dir.path().join("domains/artwork.toml"),
+        "[fields.gallery_id]\ntype = \"ref\"\nto = \"gallery\"\nindex = true\n\n[api]\nfilters = [\"gallery_id\"]\n",
+    );
+    let run = scaffold(dir.path(), &["generate", "-q"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+}

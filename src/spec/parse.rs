@@ -563,6 +563,9 @@ fn parse_field(
                     key.span(),
                     format!("decimal_places ({places}) is greater than max_digits ({digits})"),
                 );
+            } else if let Some(message) = decimal_bounds_problem(&bounds, digits, places) {
+                r.error(key.span(), message).help =
+                    Some("raise max_digits or lower decimal_places, or move the bound".to_owned());
             }
             FieldKind::Decimal {
                 max_digits: digits,
@@ -689,6 +692,33 @@ fn in_bounds(b: &Bounds, v: f64) -> bool {
         && b.gt.as_ref().is_none_or(|n| v > n.value)
         && b.le.as_ref().is_none_or(|n| v <= n.value)
         && b.lt.as_ref().is_none_or(|n| v < n.value)
+}
+
+/// Why no value of `digits` digits, `places` of them decimals, lies within
+/// the bounds (e.g. `ge = 1` with 3 digits that are all decimals).
+fn decimal_bounds_problem(b: &Bounds, digits: u32, places: u32) -> Option<String> {
+    // The largest value the column holds, 99.99 for (4, 2); beyond 15
+    // integer digits every bound a TOML float can write fits.
+    let int_digits = digits - places;
+    if int_digits > 15 {
+        return None;
+    }
+    let largest = 10f64.powi(int_digits as i32) - 10f64.powi(-(places.min(300) as i32));
+    let lower =
+        b.ge.as_ref()
+            .map(|n| (n, n.value > largest))
+            .or(b.gt.as_ref().map(|n| (n, n.value >= largest)));
+    let upper =
+        b.le.as_ref()
+            .map(|n| (n, n.value < -largest))
+            .or(b.lt.as_ref().map(|n| (n, n.value <= -largest)));
+    match (lower, upper) {
+        (Some((n, true)), _) | (_, Some((n, true))) => Some(format!(
+            "no value with max_digits = {digits} and decimal_places = {places} (at most {largest}) is within the bound {}",
+            n.text
+        )),
+        _ => None,
+    }
 }
 
 /// `in_bounds` for integer fields, exact: an f64 cannot hold every 64-bit

@@ -262,6 +262,40 @@ step "pytest on PostgreSQL" pytest_postgres "$L" e2e_long_tests
 step "alembic revision --autogenerate, upgrade head, check (PostgreSQL)" alembic_postgres "$L" e2e_long_alembic autogenerate
 
 # ---------------------------------------------------------------------------
+echo "==> failure classes the spec fuzzer found: one fixture project each"
+# tests/fixtures/classes/<class>/: specs (and a deps.py where the class
+# needs one) that once gave a project failing its own checks.
+fixture_class() {
+    local class=$1 dir="$WORK/class-$1"
+    "$SCAFFOLD" init "$dir" -q || return 1
+    cp "$ROOT/tests/fixtures/classes/$class"/*.toml "$dir/domains/" || return 1
+    if [ -f "$ROOT/tests/fixtures/classes/$class/deps.py" ]; then
+        cp "$ROOT/tests/fixtures/classes/$class/deps.py" "$dir/backend/api/deps.py" || return 1
+    fi
+    "$SCAFFOLD" -C "$dir" generate -q || return 1
+    static_checks "$dir"
+}
+for class_dir in "$ROOT"/tests/fixtures/classes/*/; do
+    class=$(basename "$class_dir")
+    step "$class: generate; ruff, ruff format (79/88/100/120), ruff --fix, mypy --strict" fixture_class "$class"
+    step "$class: pytest on SQLite" pytest_sqlite "$WORK/class-$class"
+    step "$class: pytest on PostgreSQL" pytest_postgres "$WORK/class-$class" "e2e_class_$class"
+done
+
+# ---------------------------------------------------------------------------
+echo "==> spec fuzzer: random valid projects through the whole pipeline"
+# Seeds differ from commit to commit (and stay the same for one commit), so
+# CI keeps covering new specs; FUZZ_SEEDS and FUZZ_START override.
+fuzz_start=${FUZZ_START:-$(( 16#$(git -C "$ROOT" rev-parse --short=6 HEAD 2>/dev/null || echo 0) % 1000000 ))}
+spec_fuzzer() {
+    "$PY" "$ROOT/scripts/fuzz-specs" "${FUZZ_SEEDS:-12}" --start "$fuzz_start" -j 2 \
+        --scaffold "$SCAFFOLD" --venv "$VENV" --pg "$PG_URL_BASE" --pg-every 3 \
+        --work "$WORK/fuzz" | tee "$WORK/fuzz.log"
+}
+step "spec fuzzer: ${FUZZ_SEEDS:-12} projects from seed $fuzz_start (every 3rd also on PostgreSQL)" spec_fuzzer
+tail -n 1 "$WORK/fuzz.log"
+
+# ---------------------------------------------------------------------------
 echo "==> examples/qwarty: committed code, every type, SQLite and PostgreSQL"
 Q="$WORK/qwarty"
 cp -r "$ROOT/examples/qwarty" "$Q"

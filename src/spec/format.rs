@@ -286,7 +286,8 @@ pub struct FieldSpec {
     /// Value a create request gets when it leaves the field out: a string for str, text and enum (one of `values`),
     /// an integer for int and bigint, a number for float and decimal, true or false for bool. It must satisfy the
     /// field's own constraints (lengths, pattern, bounds). str, text, int, bigint, float, decimal, bool and enum only.
-    /// No default: a required field without one must be sent on create.
+    /// No default: a required field without one must be sent on create. On an optional field, an explicit null stays
+    /// null; only a field left out gets the default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<Literal>,
     /// Adds a unique constraint (which also indexes the column); a create or update that would repeat a value gets a

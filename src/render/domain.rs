@@ -584,7 +584,7 @@ struct TestData {
     has_filter_cases: bool,
     has_ref_filters: bool,
     has_invalid_filters: bool,
-    defaults: Vec<(String, String)>,
+    defaults: Vec<String>,
     /// A searchable field and the lines creating the rows of the test
     /// that `%` and `_` are taken literally.
     search_field: Option<(String, Vec<String>)>,
@@ -989,10 +989,14 @@ fn render_router(v: &View, mut imports: Imports) -> String {
     }
     let mut list_params = Vec::new();
     for f in &v.filters {
-        let query = call(8, "Query", &f.query_kwargs, ",");
+        let mut kwargs = f.query_kwargs.clone();
+        if f.param != f.name {
+            kwargs.insert(0, format!("alias={}", py::string(&f.name)));
+        }
+        let query = call(8, "Query", &kwargs, ",");
         list_params.push(format!(
             "    {}: Annotated[\n        {} | None,\n        {query}\n    ] = None,",
-            f.name, f.param_type
+            f.param, f.param_type
         ));
     }
     let dict = |entries: &[&str]| format!("{{{}}}", entries.join(", "));
@@ -1069,11 +1073,10 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
             }
             let t = target_of(to, &mut imports);
             minimal_closure(all, to, &mut created);
-            let line = call(
-                8,
-                &format!("row = await {}.create_minimal_{}", t.test_module, t.snake),
-                &["client".to_owned()],
-                "",
+            // Two short lines: `module.function(` may not fit in 79 columns.
+            let line = format!(
+                "create = {}.create_minimal\n        row = await create(client)",
+                t.test_module
             );
             full_refs.push((f.name.clone(), line.clone()));
             if f.required {
@@ -1249,11 +1252,13 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
         ));
     }
 
-    let defaults: Vec<(String, String)> = v
+    // `"field": default,` entries: a dict keeps long names and values in a
+    // layout every line length formats the same.
+    let defaults: Vec<String> = v
         .fields
         .iter()
         .filter(|f| !f.required && !unique_with_default(f))
-        .filter_map(|f| f.default_literal.clone().map(|d| (f.name.clone(), d)))
+        .filter_map(|f| f.default_literal.as_ref().map(|d| dict_entry(8, &f.name, d)))
         .collect();
     // Quantizing: "7.5" comes back with exactly `places` decimals.
     let decimals = v

@@ -874,6 +874,10 @@ pub fn capitalize(s: &str) -> String {
 #[derive(Debug, Clone)]
 pub struct FilterView {
     pub name: String,
+    /// The router's parameter: the name, but for `service`, the local the
+    /// list route holds its service in (then the query parameter is an
+    /// alias of the name).
+    pub param: String,
     /// Annotation of the router parameter, without `| None`.
     pub param_type: String,
     pub query_kwargs: Vec<String>,
@@ -968,6 +972,11 @@ pub fn filter_view(
     ));
     FilterView {
         name: f.name.clone(),
+        param: if f.name == "service" {
+            "service_filter".to_owned()
+        } else {
+            f.name.clone()
+        },
         param_type: param,
         query_kwargs: kw,
         service_param: service_param(&f.name, &plain, 8),

@@ -31,30 +31,25 @@ class {{ v.class }}Service:
 {%- endfor %}
     ) -> {{ v.class }}PageDto:
         """One page of {{ v.plural_words }} matching the filters and the search."""
-        items, total = await self._repository.paginate(
-            limit=limit,
-            offset=offset,
-            sort=sort,
+        # No locals: a filter parameter may have any field's name.
+        return {{ v.class }}PageDto.of(
+            *await self._repository.paginate(
+                limit=limit,
+                offset=offset,
+                sort=sort,
 {%- if !v.search.is_empty() %}
-            search=q,
+                search=q,
 {%- endif %}
 {%- if !v.filters.is_empty() %}
-            filters={
+                filters={
 {%- for f in v.filters %}
-                "{{ f.name }}": {{ f.name }},
+                    "{{ f.name }}": {{ f.name }},
 {%- endfor %}
-            },
+                },
 {%- endif %}
-        )
-        page = {
-            "items": items,
-            "total": total,
-            "limit": limit,
-            "offset": offset,
-        }
-        return {{ v.class }}PageDto.model_validate(
-            page,
-            from_attributes=True,
+            ),
+            limit=limit,
+            offset=offset,
         )
 {%- endif %}
 {%- if v.ops.get %}

@@ -34,6 +34,7 @@ def allow_router_dependencies() -> Iterator[None]:
 
 async def valid_payload(
     client: AsyncClient,
+    /,
     **overrides: Any,
 ) -> dict[str, Any]:
     """A valid create body with every field set (unique values are new)."""
@@ -57,6 +58,7 @@ async def valid_payload(
 
 async def minimal_payload(
     client: AsyncClient,
+    /,
     **overrides: Any,
 ) -> dict[str, Any]:
     """A valid create body with only the required fields."""
@@ -81,6 +83,7 @@ async def minimal_payload(
 
 async def create_{{ v.snake }}(
     client: AsyncClient,
+    /,
     **overrides: Any,
 ) -> dict[str, Any]:
     """Create {{ v.a_words }} through the API; return the response body."""
@@ -91,8 +94,9 @@ async def create_{{ v.snake }}(
     return body
 
 
-async def create_minimal_{{ v.snake }}(
+async def create_minimal(
     client: AsyncClient,
+    /,
     **overrides: Any,
 ) -> dict[str, Any]:
     """Create {{ v.a_words }} from the required fields only.
@@ -138,15 +142,12 @@ async def test_create_with_required_fields_only_uses_defaults(
 
     assert response.status_code == 201, response.text
     body = response.json()
+    defaults: dict[str, Any] = {
 {%- for d in t.defaults %}
-{%- if d.1.as_str() == "None" %}
-    assert body["{{ d.0 }}"] is None
-{%- else if d.1.as_str() == "True" || d.1.as_str() == "False" %}
-    assert body["{{ d.0 }}"] is {{ d.1 }}
-{%- else %}
-    assert body["{{ d.0 }}"] == {{ d.1 }}
-{%- endif %}
+        {{ d }}
 {%- endfor %}
+    }
+    assert {field: body[field] for field in defaults} == defaults
 {%- endif %}
 {%- if t.has_required %}
 

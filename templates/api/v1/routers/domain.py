@@ -53,7 +53,7 @@ async def list_{{ v.plural }}(
         q=q,
 {%- endif %}
 {%- for f in v.filters %}
-        {{ f.name }}={{ f.name }},
+        {{ f.name }}={{ f.param }},
 {%- endfor %}
     )
 {%- endif %}

@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Final, Generic, TypeVar
+from typing import Annotated, Any, Final, Generic, Self, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -194,6 +194,24 @@ class PageDto(BaseModel, Generic[T]):
     total: int = Field(description="Number of rows matching the query.")
     limit: int = Field(description="Page size that was asked for.")
     offset: int = Field(description="Number of rows skipped.")
+
+    @classmethod
+    def of(
+        cls,
+        rows: Sequence[Any],
+        total: int,
+        *,
+        limit: int,
+        offset: int,
+    ) -> Self:
+        """The page of ``rows`` (models), ``total`` rows matching in all."""
+        page = {
+            "items": rows,
+            "total": total,
+            "limit": limit,
+            "offset": offset,
+        }
+        return cls.model_validate(page, from_attributes=True)
 
 
 __all__ = [

@@ -40,6 +40,7 @@ const CASES: &[(&str, Others, &str)] = &[
     ("reserved_model_prefix", &[], "[fields.model_name]\ntype = \"str\"\n"),
     ("reserved_query_param", &[], "[fields.limit]\ntype = \"int\"\n"),
     ("shadowing_type_name", &[], "[fields.date]\ntype = \"date\"\n"),
+    ("shadowing_model_method", &[], "[fields.json]\ntype = \"json\"\n"),
     ("not_snake_case", &[], "[fields.ArtistName]\ntype = \"str\"\n"),
     (
         "min_over_max_length",

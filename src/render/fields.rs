@@ -561,7 +561,9 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
             };
             let snap = |v: f64, grid: f64| (v / grid).round() * grid;
             let (c1, c2) = (snap(v1, coarse), snap(v2, coarse));
-            let (v1, v2, step) = if c1 < c2 && in_bounds(&b, c1) && in_bounds(&b, c2) {
+            // A unique field needs room for many rows on the grid.
+            let room = if f.unique { 16.0 } else { 1.0 };
+            let (v1, v2, step) = if (c2 - c1) / coarse >= room && in_bounds(&b, c1) && in_bounds(&b, c2) {
                 (c1, c2, coarse)
             } else {
                 (snap(v1, fine), snap(v2, fine), fine)

@@ -71,6 +71,23 @@ pub const RESERVED_FIELD_NAMES: &[&str] = &[
     "from_model",
 ];
 
+/// Field names that would shadow a method of pydantic's `BaseModel` (or
+/// SQLModel's), which every model and DTO class extends.
+pub const MODEL_METHOD_FIELD_NAMES: &[&str] = &[
+    "construct",
+    "copy",
+    "from_orm",
+    "json",
+    "parse_file",
+    "parse_obj",
+    "parse_raw",
+    "schema",
+    "schema_json",
+    "sqlmodel_update",
+    "update_forward_refs",
+    "validate",
+];
+
 /// Field names that would shadow a type the generated classes annotate other
 /// fields with. Same list as the parser's.
 pub const SHADOWING_FIELD_NAMES: &[&str] = &[
@@ -152,9 +169,11 @@ pub struct SpecFile {
     /// The domain's fields, one `[fields.<name>]` table each, in the order of the generated code. Required: at least
     /// one field, at most 200. A field name is lowercase snake_case, at most 40 characters, not a Python keyword and
     /// not reserved: not `id`, `created_at`, `updated_at`, `metadata`, `registry`, `limit`, `offset`, `sort`, `q`,
-    /// `session`, `self`, `cls` or `from_model`, not starting with `model_` (pydantic's prefix), and not a type name
-    /// the generated classes use (`str`, `int`, `float`, `bool`, `bytes`, `dict`, `list`, `set`, `tuple`, `object`,
-    /// `date`, `datetime`, `uuid`, `decimal`). Builtins such as `type` are fine.
+    /// `session`, `self`, `cls` or `from_model`, not starting with `model_` (pydantic's prefix), not a method of
+    /// pydantic's and SQLModel's base classes (`construct`, `copy`, `from_orm`, `json`, `parse_file`, `parse_obj`,
+    /// `parse_raw`, `schema`, `schema_json`, `sqlmodel_update`, `update_forward_refs`, `validate`), and not a type
+    /// name the generated classes use (`str`, `int`, `float`, `bool`, `bytes`, `dict`, `list`, `set`, `tuple`,
+    /// `object`, `date`, `datetime`, `uuid`, `decimal`). Builtins such as `type` are fine.
     pub fields: Fields,
     /// The HTTP API generated for the domain. Optional: every key has a default.
     #[serde(default)]
@@ -245,6 +264,7 @@ fn field_name_schema() -> Value {
             "anyOf": [
                 {"description": "Python keywords", "enum": snake_case_keywords()},
                 {"description": "names the generated code, SQLAlchemy or the list endpoint use", "enum": RESERVED_FIELD_NAMES},
+                {"description": "methods of pydantic's and SQLModel's base classes", "enum": MODEL_METHOD_FIELD_NAMES},
                 {"description": "type names the generated classes use", "enum": SHADOWING_FIELD_NAMES},
                 {"description": "pydantic's reserved prefix", "pattern": "^model_"},
             ]
@@ -1662,7 +1682,11 @@ mod tests {
             assert!(root.contains(&format!("`{name}`")), "spec description misses {name}");
         }
         let fields = text(&schema["properties"]["fields"]["description"]);
-        for name in RESERVED_FIELD_NAMES.iter().chain(SHADOWING_FIELD_NAMES) {
+        for name in RESERVED_FIELD_NAMES
+            .iter()
+            .chain(SHADOWING_FIELD_NAMES)
+            .chain(MODEL_METHOD_FIELD_NAMES)
+        {
             assert!(
                 fields.contains(&format!("`{name}`")),
                 "fields description misses {name}"
@@ -1672,7 +1696,11 @@ mod tests {
             schema["properties"]["fields"]["propertyNames"]["maxLength"],
             MAX_NAME_LEN
         );
-        for name in RESERVED_FIELD_NAMES.iter().chain(SHADOWING_FIELD_NAMES) {
+        for name in RESERVED_FIELD_NAMES
+            .iter()
+            .chain(SHADOWING_FIELD_NAMES)
+            .chain(MODEL_METHOD_FIELD_NAMES)
+        {
             let text = format!("[fields.{name}]\ntype = \"str\"\n");
             assert!(parse(&text).is_err(), "the parser accepts field name {name}");
         }

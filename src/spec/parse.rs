@@ -6,8 +6,8 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::format::{
-    RESERVED_FIELD_NAMES as RESERVED_FIELDS, SHADOWING_FIELD_NAMES as SHADOWING_FIELDS, api_keys, field_keys,
-    field_types, keys_for, top_keys,
+    MODEL_METHOD_FIELD_NAMES as MODEL_METHOD_FIELDS, RESERVED_FIELD_NAMES as RESERVED_FIELDS,
+    SHADOWING_FIELD_NAMES as SHADOWING_FIELDS, api_keys, field_keys, field_types, keys_for, top_keys,
 };
 use super::{
     Api, Bounds, DefaultValue, Dependency, Domain, Field, FieldKind, FileKind, IdKind, Number, OnDelete, Operation,
@@ -366,6 +366,14 @@ fn parse_field(
         )
         .help = Some(format!(
             "choose a more specific name, e.g. '{name}_value' or 'event_{name}'"
+        ));
+    } else if name_ok && MODEL_METHOD_FIELDS.contains(&name.as_str()) {
+        r.error(
+            key.span(),
+            format!("field name '{name}' would shadow the method `{name}` of pydantic's BaseModel"),
+        )
+        .help = Some(format!(
+            "choose a more specific name, e.g. '{name}_data' or 'item_{name}'"
         ));
     } else if name_ok && (RESERVED_FIELDS.contains(&name.as_str()) || name.starts_with("model_")) {
         let help = if name.starts_with("model_") {

@@ -1104,6 +1104,7 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
             "unique_email",
             "unique_int",
             "unique_text",
+            "post_created",
         ],
     );
     imports.module("uuid");

@@ -94,6 +94,18 @@ async def send_json(
     )
 
 
+async def post_created(
+    client: AsyncClient,
+    url: str,
+    payload: dict[str, Any],
+) -> dict[str, Any]:
+    """POST ``payload``, expect 201 Created; return the response body."""
+    response = await client.post(url, json=payload)
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
 async def list_ids(
     client: AsyncClient,
     url: str,

@@ -88,10 +88,7 @@ async def create_{{ v.snake }}(
 ) -> dict[str, Any]:
     """Create {{ v.a_words }} through the API; return the response body."""
     payload = await valid_payload(client, **overrides)
-    response = await client.post(URL, json=payload)
-    assert response.status_code == 201, response.text
-    body: dict[str, Any] = response.json()
-    return body
+    return await post_created(client, URL, payload)
 
 
 async def create_minimal(
@@ -104,10 +101,7 @@ async def create_minimal(
     The tests of domains that reference this one make their rows with it.
     """
     payload = await minimal_payload(client, **overrides)
-    response = await client.post(URL, json=payload)
-    assert response.status_code == 201, response.text
-    body: dict[str, Any] = response.json()
-    return body
+    return await post_created(client, URL, payload)
 
 
 create_row = create_{{ v.snake }}

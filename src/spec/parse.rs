@@ -864,7 +864,8 @@ fn parse_api(
                     let mut out: Vec<String> = Vec::new();
                     for (n, span) in names {
                         if let Some(problem) = column_problem(k, &n, fields, declared, timestamps) {
-                            let candidates = fields.iter().map(|f| f.name.as_str());
+                            // A close name helps only when the name is not a field.
+                            let candidates = fields.iter().map(|f| f.name.as_str()).filter(|c| *c != n);
                             let msg = problem.0;
                             let help = did_you_mean(&n, candidates)
                                 .map(|s| format!("did you mean '{s}'?"))

@@ -87,8 +87,19 @@ pub fn enum_class(domain_class: &str, field: &str) -> String {
 /// characters and gains 8 hex digits of its SHA-256: still readable, still
 /// unique, the same on every run.
 pub fn enum_type_name(table: &str, field: &str) -> String {
+    postgres_name(format!("{table}_{field}"))
+}
+
+/// The name of the foreign key of a ref column, `fk_{table}_{field}`,
+/// shortened like [`enum_type_name`].
+pub fn foreign_key_name(table: &str, field: &str) -> String {
+    postgres_name(format!("fk_{table}_{field}"))
+}
+
+/// `name` within PostgreSQL's 63 bytes: a longer one keeps its first 54
+/// characters and gains 8 hex digits of its SHA-256.
+fn postgres_name(name: String) -> String {
     const POSTGRES_MAX: usize = 63;
-    let name = format!("{table}_{field}");
     if name.len() <= POSTGRES_MAX {
         return name;
     }

@@ -4,7 +4,7 @@
 use super::imports::Imports;
 use super::py;
 use super::samples;
-use crate::names::{enum_class, enum_type_name};
+use crate::names::{enum_class, enum_type_name, foreign_key_name};
 use crate::spec::{Bounds, DefaultValue, Domain, Domains, Field, FieldKind, IdKind, Number};
 
 pub const INT32: (i64, i64) = (i32::MIN as i64, i32::MAX as i64);
@@ -203,6 +203,21 @@ fn py_int(v: i128) -> String {
         v if v == i64::MIN as i128 - 1 => "-(2**63) - 1".to_owned(),
         v => v.to_string(),
     }
+}
+
+/// Whether `from` references `to` through refs, directly or not.
+fn refs_reach(all: &Domains, from: &str, to: &str) -> bool {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut stack = vec![from];
+    while let Some(name) = stack.pop() {
+        if name == to {
+            return true;
+        }
+        if seen.insert(name) {
+            stack.extend(all[name].referenced());
+        }
+    }
+    false
 }
 
 /// A filter value one character too long, unless it would make a URL too
@@ -741,8 +756,26 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
             if id.kind == IdKind::Str {
                 model_kw.push("max_length=36".into());
             }
-            model_kw.push(format!("foreign_key=\"{}.id\"", target.names.plural));
-            model_kw.push(format!("ondelete=\"{}\"", od.sql()));
+            if to != &domain.names.snake && refs_reach(all, to, &domain.names.snake) {
+                // A foreign key in a cycle of tables is added after the
+                // tables (use_alter), under a name it can be dropped by.
+                imp.model.from("sqlalchemy", &["ForeignKey"]);
+                let fk = exploded(
+                    12,
+                    "ForeignKey(",
+                    &[
+                        py::string(&format!("{}.id", target.names.plural)),
+                        format!("ondelete=\"{}\"", od.sql()),
+                        format!("name={}", py::string(&foreign_key_name(&domain.names.plural, name))),
+                        "use_alter=True".to_owned(),
+                    ],
+                    ")",
+                );
+                model_kw.push(format!("sa_column_args=[\n            {fk},\n        ]"));
+            } else {
+                model_kw.push(format!("foreign_key=\"{}.id\"", target.names.plural));
+                model_kw.push(format!("ondelete=\"{}\"", od.sql()));
+            }
             id.add_python_import(imp.model);
             id.add_python_import(imp.response);
             id.add_param_import(imp.dtos, &pkg);

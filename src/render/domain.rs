@@ -592,6 +592,8 @@ struct TestData {
     decimals: Vec<(String, String, String, String)>,
     /// (field, the line creating the row, the line parsing it back)
     datetimes: Vec<(String, String, String)>,
+    /// (field, the lines creating a row with its largest value)
+    wide_decimals: Vec<(String, String)>,
     default_sort_case: Option<DefaultSortCase>,
     ref_deletes: Vec<RefDeleteCase>,
     ref_targets: Vec<RefTarget>,
@@ -1277,6 +1279,29 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
             )
         })
         .collect();
+    // More digits than Python's default decimal context holds (28).
+    let wide_decimals: Vec<(String, String)> = domain
+        .fields
+        .iter()
+        .filter_map(|f| match &f.kind {
+            FieldKind::Decimal {
+                max_digits,
+                decimal_places,
+                bounds,
+            } if *max_digits > 28 && bounds.le.is_none() && bounds.lt.is_none() => {
+                let mut value = format!("\"9\" * {}", max_digits - decimal_places);
+                if *decimal_places > 0 {
+                    value.push_str(&format!(" + \".\" + \"9\" * {decimal_places}"));
+                }
+                Some((f.name.clone(), value))
+            }
+            _ => None,
+        })
+        .map(|(name, value)| {
+            let line = create_row_line("created = ", &name, "value");
+            (name, format!("value = {value}\n    {line}"))
+        })
+        .collect();
     let datetimes = v
         .fields
         .iter()
@@ -1390,6 +1415,7 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
         }),
         decimals,
         datetimes,
+        wide_decimals,
         default_sort_case,
         ref_deletes,
         ref_targets,

@@ -210,6 +210,16 @@ async def test_{{ d.0 }}_is_quantized(
     assert created["{{ d.0 }}"] == {{ d.2 }}
     assert fetched.json()["{{ d.0 }}"] == {{ d.2 }}
 {%- endfor %}
+{%- for d in t.wide_decimals %}
+
+
+async def test_{{ d.0 }}_takes_all_its_digits(
+    client: AsyncClient,
+) -> None:
+    {{ d.1 }}
+
+    assert created["{{ d.0 }}"] == value
+{%- endfor %}
 {%- for d in t.datetimes %}
 
 

@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Annotated, Any, Final, Generic, Self, TypeVar
 
 from pydantic import (
@@ -122,6 +122,10 @@ class Quantize:
     Runs after the field's own constraints (max_digits, decimal_places).
     """
 
+    # Room for the most digits a spec allows (1000 + 1000 places): the
+    # default context's 28 would fail on a valid larger value.
+    _context = Context(prec=2000)
+
     def __init__(self, places: int) -> None:
         self.exponent = Decimal(1).scaleb(-places)
 
@@ -129,7 +133,7 @@ class Quantize:
         """``value`` with exactly the configured number of places."""
         if value is None:
             return None
-        quantized = value.quantize(self.exponent)
+        quantized = value.quantize(self.exponent, context=self._context)
         # -0.00 would come back from PostgreSQL as 0.00: store plain zero
         return quantized.copy_abs() if quantized.is_zero() else quantized
 

@@ -293,6 +293,8 @@ spec_fuzzer() {
         --work "$WORK/fuzz" | tee "$WORK/fuzz.log"
 }
 step "spec fuzzer: ${FUZZ_SEEDS:-12} projects from seed $fuzz_start (every 3rd also on PostgreSQL)" spec_fuzzer
+# The whole report: each failing seed with its specs and how to reproduce it.
+grep -q FAIL "$WORK/fuzz.log" && sed 's/^/        /' "$WORK/fuzz.log"
 tail -n 1 "$WORK/fuzz.log"
 
 # ---------------------------------------------------------------------------

@@ -205,6 +205,17 @@ fn py_int(v: i128) -> String {
     }
 }
 
+/// `next(NAME_VALUES)`, handing out `values` in turn from a module constant
+/// of the tests: distinct for as many rows as there are values, whatever
+/// other fields draw meanwhile (a small value space would repeat under a
+/// shared counter).
+fn pooled(name: &str, values: Vec<String>, pool: &mut Option<(String, Vec<String>)>) -> String {
+    let constant = format!("{}_VALUES", name.to_uppercase());
+    let next = format!("next({constant})");
+    *pool = Some((constant, values));
+    next
+}
+
 /// Whether `from` references `to` through refs, directly or not.
 fn refs_reach(all: &Domains, from: &str, to: &str) -> bool {
     let mut seen = std::collections::BTreeSet::new();
@@ -383,12 +394,16 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
             let example = match (pattern, &f.example, drawn) {
                 // Rows must differ: values drawn from the pattern, in turn.
                 (Some(_), Some(_), Some(values)) if f.unique && values.len() >= 2 => {
-                    let constant = format!("{}_VALUES", name.to_uppercase());
-                    let next = format!("next({constant})");
-                    pool = Some((constant, values));
-                    Some(next)
+                    Some(pooled(name, values, &mut pool))
                 }
                 (Some(_), Some(ex), _) => Some(py::string(ex)),
+                // Too short for a counter: letters and digits, in turn.
+                (None, _, _) if f.unique && *max_length < 8 => {
+                    let lo = min_length.unwrap_or(1).max(1);
+                    let class = format!("^[a-z0-9]{{{lo},{max_length}}}$");
+                    let values = samples::pattern_values(&class, 0, *max_length as usize, POOL_SIZE);
+                    Some(pooled(name, values.iter().map(|v| py::string(v)).collect(), &mut pool))
+                }
                 _ if f.unique => Some(format!(
                     "unique_text({}, {}, {max_length})",
                     py::string(&py::words(name)),
@@ -466,7 +481,11 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
             }
             // The field name with dots: no `_`, which the search tests use.
             let local = py::string(&name.replace('_', "."));
-            let example = if *max_length >= 320 {
+            let example = if f.unique && *max_length < 24 {
+                // Short addresses: one letter or digit before `@x.co`.
+                let values = ('a'..='p').map(|c| py::string(&format!("{c}@x.co"))).collect();
+                pooled(name, values, &mut pool)
+            } else if *max_length >= 320 {
                 format!("unique_email({local})")
             } else {
                 format!("unique_email({local}, {max_length})")
@@ -506,7 +525,10 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
             invalid_filters.push(py_int(lo - 1));
             invalid_filters.push(py_int(hi + 1));
             invalid_filters.push("\"abc\"".into());
-            let example = if f.unique {
+            let example = if f.unique && hi - lo < 1000 {
+                let values = (lo..=hi).take(POOL_SIZE).map(py_int).collect();
+                pooled(name, values, &mut pool)
+            } else if f.unique {
                 format!("unique_int({}, {})", py_int(lo), py_int(hi))
             } else {
                 v2.to_string()
@@ -600,7 +622,13 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
             let req_t = format!("Annotated[{}, Quantize({decimal_places})]", opt("Decimal"));
             // Unique: steps of the last place from v1, never past v2.
             let steps = ((v2 - v1) / step).floor().min(1e6);
-            let example = if f.unique && steps >= 2.0 {
+            let example = if f.unique && steps < 1000.0 {
+                // Few steps: each value once, in turn.
+                let values = (0..=(steps as u64).min(POOL_SIZE as u64 - 1))
+                    .map(|k| py::string(&fmt_decimal(v1 + k as f64 * step, *decimal_places)))
+                    .collect();
+                pooled(name, values, &mut pool)
+            } else if f.unique {
                 format!(
                     "unique_decimal({}, {}, {})",
                     py::string(&fmt_decimal(v1, *decimal_places)),

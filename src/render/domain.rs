@@ -1475,3 +1475,70 @@ fn decimal_fits(f: &crate::spec::Field, value: f64) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Source;
+    use crate::spec::{parse_spec, resolve};
+
+    fn project(specs: &[(&str, &str)]) -> Domains {
+        let known: Vec<&str> = specs.iter().map(|(n, _)| *n).collect();
+        let parsed = specs
+            .iter()
+            .map(|(name, text)| {
+                let path = format!("domains/{name}.toml");
+                let src = Source::new(&path, (*text).to_owned());
+                let d = parse_spec(&src, name, &path, &known).expect("valid spec");
+                ((*name).to_owned(), (src, d))
+            })
+            .collect();
+        resolve(parsed).expect("valid project")
+    }
+
+    const NAME: &str = "[fields.name]\ntype = \"str\"\n";
+
+    fn optional_ref(field: &str, to: &str) -> String {
+        format!("[fields.{field}]\ntype = \"ref\"\nto = \"{to}\"\noptional = true\n")
+    }
+
+    fn required_ref(field: &str, to: &str) -> String {
+        format!("[fields.{field}]\ntype = \"ref\"\nto = \"{to}\"\n")
+    }
+
+    #[test]
+    fn payloads_fill_refs_without_making_rows_of_their_own_domain() {
+        // team -> player (optional), player -> team (required), team -> team.
+        let team = format!(
+            "{NAME}{}{}",
+            optional_ref("captain_id", "player"),
+            optional_ref("parent_id", "team")
+        );
+        let player = format!("{NAME}{}", required_ref("team_id", "team"));
+        let league = format!("{NAME}{}", optional_ref("champion_id", "team"));
+        let all = project(&[("team", &team), ("player", &player), ("league", &league)]);
+        let (team, player, league) = (&all["team"], &all["player"], &all["league"]);
+        // A player row needs a team row: team's payload leaves captain_id out.
+        assert!(!fills(&all, team, "player", false));
+        // Self-references are left out too.
+        assert!(!fills(&all, team, "team", false));
+        // Required refs are always filled; optional ones without a way back are.
+        assert!(fills(&all, player, "team", true));
+        assert!(fills(&all, league, "team", false));
+        let mut made = BTreeSet::new();
+        minimal_closure(&all, "player", &mut made);
+        assert_eq!(made, BTreeSet::from(["player".to_owned(), "team".to_owned()]));
+    }
+
+    #[test]
+    fn rows_need_create_all_the_way_down() {
+        let read_only = format!("{NAME}[api]\noperations = [\"list\", \"get\"]\n");
+        let child = format!("{NAME}{}", required_ref("parent_id", "archive"));
+        let grandchild = format!("{NAME}{}", required_ref("child_id", "child"));
+        let all = project(&[("archive", &read_only), ("child", &child), ("grandchild", &grandchild)]);
+        assert!(!creatable(&all, "archive"));
+        assert!(!creatable(&all, "child"));
+        assert!(!creatable(&all, "grandchild"));
+        assert!(!fills(&all, &all["grandchild"], "child", true));
+    }
+}

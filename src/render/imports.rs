@@ -190,6 +190,18 @@ mod tests {
     }
 
     #[test]
+    fn only_used_names_are_kept() {
+        let mut i = Imports::new("backend");
+        i.from("datetime", &["date", "datetime"])
+            .from("decimal", &["Decimal"])
+            .module("uuid")
+            .module("json");
+        let code = "x: date = f(uuid.uuid4())  # datetime\n\"\"\"Decimal\"\"\"\n";
+        i.retain_used(&super::super::py::code_identifiers(code));
+        assert_eq!(i.render(), "import uuid\nfrom datetime import date");
+    }
+
+    #[test]
     fn long_imports_are_exploded() {
         let mut i = Imports::new("backend");
         i.from(

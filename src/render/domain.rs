@@ -1224,6 +1224,12 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
     } else {
         Vec::new()
     };
+    // Every field `q` searches, for the test that wildcards are literal.
+    let searched: Vec<String> = if search_fields.is_empty() || !can_create || !o.list {
+        Vec::new()
+    } else {
+        v.search.iter().map(|s| py::string(s)).collect()
+    };
     let mut tables = Vec::new();
     let flags = [
         ("INVALID_VALUES", &invalid),
@@ -1238,6 +1244,7 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
         ("REF_FILTERS", &ref_filters),
         ("INVALID_FILTERS", &invalid_filters),
         ("SEARCH_FIELDS", &search_literals),
+        ("SEARCHED_FIELDS", &searched),
     ];
     for (name, items) in flags {
         if !items.is_empty() {

@@ -41,6 +41,11 @@ const CASES: &[(&str, Others, &str)] = &[
     ("reserved_query_param", &[], "[fields.limit]\ntype = \"int\"\n"),
     ("shadowing_type_name", &[], "[fields.date]\ntype = \"date\"\n"),
     ("shadowing_model_method", &[], "[fields.json]\ntype = \"json\"\n"),
+    (
+        "decimal_bound_beyond_digits",
+        &[],
+        "[fields.rate]\ntype = \"decimal\"\nmax_digits = 3\ndecimal_places = 3\nge = 1\n",
+    ),
     ("not_snake_case", &[], "[fields.ArtistName]\ntype = \"str\"\n"),
     (
         "min_over_max_length",

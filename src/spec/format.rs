@@ -404,7 +404,8 @@ pub enum FieldType {
     /// Double-precision floating-point number; NaN and infinities are rejected. Cannot be unique or a filter.
     Float,
     /// Exact decimal number: `Decimal` in Python, NUMERIC(max_digits, decimal_places) in the database; by default 12
-    /// digits, 2 of them after the point.
+    /// digits, 2 of them after the point. PostgreSQL keeps every digit; SQLite stores the number as a float, so a
+    /// value read back from SQLite keeps about 15 significant digits.
     Decimal,
     /// true or false (BOOLEAN).
     Bool,

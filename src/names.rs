@@ -76,9 +76,22 @@ impl DomainNames {
     }
 }
 
-/// `status` of table `artworks` → `ArtworkStatus` (enum class name).
+/// `status` of table `artworks` → `ArtworkStatus` (enum class name). A
+/// name longer than 60 characters would not fit the lines the generated code
+/// writes it on (`ClassName | None` at indent 12 in 79 columns), and ruff
+/// would lay it out differently at different line lengths: then the field's
+/// class alone with `Enum` (`ReviewStateOfTheEntryEnum`), which no import of
+/// the generated modules is called.
 pub fn enum_class(domain_class: &str, field: &str) -> String {
-    format!("{domain_class}{}", field.to_upper_camel_case())
+    const MAX_ENUM_CLASS: usize = 60;
+    let field_class = field.to_upper_camel_case();
+    let full = format!("{domain_class}{field_class}");
+    let short = format!("{field_class}Enum");
+    if full.len() <= MAX_ENUM_CLASS || short == domain_class {
+        full
+    } else {
+        short
+    }
 }
 
 /// PostgreSQL keeps only the first 63 bytes of an identifier, so two long
@@ -111,6 +124,13 @@ fn postgres_name(name: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn enum_classes_fit_their_lines() {
+        assert_eq!(enum_class("Artwork", "medium"), "ArtworkMedium");
+        let long = enum_class("ChildRoomHostModelBodyGuestLevel61", "query_row_price_select_child_key_color");
+        assert_eq!(long, "QueryRowPriceSelectChildKeyColorEnum");
+    }
 
     #[test]
     fn enum_type_names_fit_postgres() {

@@ -128,7 +128,10 @@ mod tests {
     #[test]
     fn enum_classes_fit_their_lines() {
         assert_eq!(enum_class("Artwork", "medium"), "ArtworkMedium");
-        let long = enum_class("ChildRoomHostModelBodyGuestLevel61", "query_row_price_select_child_key_color");
+        let long = enum_class(
+            "ChildRoomHostModelBodyGuestLevel61",
+            "query_row_price_select_child_key_color",
+        );
         assert_eq!(long, "QueryRowPriceSelectChildKeyColorEnum");
     }
 

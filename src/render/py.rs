@@ -100,7 +100,7 @@ pub fn code_identifiers(src: &str) -> std::collections::HashSet<&str> {
             let prefix = word.len() <= 2 && word.chars().all(|c| "rRbBuUfF".contains(c));
             if prefix && i < bytes.len() && (bytes[i] == b'"' || bytes[i] == b'\'') {
                 i = skip_string(src, i, word.contains(['f', 'F']), &mut used);
-            } else {
+            } else if !is_attribute(bytes, start) && !is_assigned(bytes, start, i) {
                 used.insert(word);
             }
         } else {
@@ -108,6 +108,26 @@ pub fn code_identifiers(src: &str) -> std::collections::HashSet<&str> {
         }
     }
     used
+}
+
+/// Whether the name starting at `start` follows a `.`: `row.cycle` is no
+/// use of an imported `cycle`.
+fn is_attribute(bytes: &[u8], start: usize) -> bool {
+    bytes[..start]
+        .iter()
+        .rev()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|&b| b == b'.')
+}
+
+/// Whether the name at `start..end` is assigned or a keyword argument
+/// (`cycle = ...` at the start of a line, `f(x, cycle=...)`), which is no
+/// use of it either. In `name: T = ...` the `T` is a use.
+fn is_assigned(bytes: &[u8], start: usize, end: usize) -> bool {
+    let mut rest = bytes[end..].iter().skip_while(|b| **b == b' ');
+    let equals = rest.next() == Some(&b'=') && rest.next() != Some(&b'=');
+    let before = bytes[..start].iter().rev().find(|b| **b != b' ' && **b != b'\t');
+    equals && matches!(before, None | Some(b'\n' | b'(' | b','))
 }
 
 /// Skips the string literal opening at `start`; returns the index after it.
@@ -180,7 +200,14 @@ mod tests {
             "from x import a  # date\n\"\"\"Decimal \"q\".\"\"\"\nb = c.d('uuid', r\"\\\"e\")\nf\"{g}/{h['i']}\"\n";
         let mut used: Vec<&str> = code_identifiers(code).into_iter().collect();
         used.sort_unstable();
-        assert_eq!(used, ["a", "b", "c", "d", "from", "g", "h", "import", "x"]);
+        assert_eq!(used, ["a", "c", "from", "g", "h", "import", "x"]);
+        let code = "f(client, cycle=1)\nrow.select\nif a == b:\n    n += 1\nx: T = Field(\n    sa=U,\n)\n";
+        let mut used: Vec<&str> = code_identifiers(code).into_iter().collect();
+        used.sort_unstable();
+        assert_eq!(
+            used,
+            ["Field", "T", "U", "a", "b", "client", "f", "if", "n", "row", "x"]
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! One bad spec per case of DESIGN §7: each must exit 2 with its first line
-//! pointing at the spot (file:line:col) and saying what is wrong.
+//! One bad spec per case of the bad-input rules: each must exit 2, write
+//! nothing, and report file:line:col, the source line with a caret, what is
+//! wrong and what to do; the whole report is snapshotted.
 
 mod common;
 
@@ -180,7 +181,8 @@ fn every_bad_spec_case_points_at_the_problem() {
         assert_eq!(before, snapshot_tree(dir.path()), "{case}: nothing written");
         let first = run.stderr.lines().next().unwrap_or_default();
         assert!(first.contains(".toml"), "{case}: names the file: {first}");
-        report += &format!("{case}: {first}\n");
+        // The whole report: position, source line, caret and help.
+        report += &format!("=== {case}\n{}\n", run.stderr.trim_end());
     }
     insta::assert_snapshot!(report);
 }

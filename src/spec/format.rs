@@ -1408,10 +1408,8 @@ mod tests {
                 .expect("a does-not-apply error");
             let mut expected = vec!["optional", "description"];
             expected.extend(allowed);
-            assert_eq!(
-                d.help.as_deref(),
-                Some(format!("a '{ty}' field accepts: {}", expected.join(", ")).as_str())
-            );
+            let listed = d.help.as_deref().and_then(|h| h.split_once("field accepts: "));
+            assert_eq!(listed.map(|(_, keys)| keys), Some(expected.join(", ").as_str()), "{ty}");
         }
         // Every field key applies to some type.
         for key in field_keys() {

@@ -179,14 +179,19 @@ impl Reader<'_> {
 
     fn name_check(&mut self, span: Range<usize>, what: &str, name: &str) -> bool {
         if !is_snake_case(name) || !is_python_identifier(name) {
-            let help = format!(
-                "use lowercase snake_case, e.g. '{}'",
-                heck::ToSnakeCase::to_snake_case(name)
-            );
-            let msg = if is_snake_case(name) {
-                format!("{what} '{name}' is a Python keyword")
+            let (msg, help) = if is_snake_case(name) {
+                (
+                    format!("{what} '{name}' is a Python keyword"),
+                    format!("choose another, e.g. '{name}_name' or '{name}_kind'"),
+                )
             } else {
-                format!("{what} '{name}' is not a snake_case identifier")
+                (
+                    format!("{what} '{name}' is not a snake_case identifier"),
+                    format!(
+                        "use lowercase snake_case, e.g. '{}'",
+                        heck::ToSnakeCase::to_snake_case(name)
+                    ),
+                )
             };
             self.error(span, msg).help = Some(help);
             return false;
@@ -199,6 +204,15 @@ impl Reader<'_> {
             return false;
         }
         true
+    }
+}
+
+/// "a" or "an" before a type name.
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
     }
 }
 
@@ -432,7 +446,7 @@ fn parse_field(
                 k.span(),
                 format!("key '{k_name}' does not apply to a field of type '{ty}'"),
             )
-            .help = Some(format!("a '{ty}' field accepts: {}", valid.join(", ")));
+            .help = Some(format!("{} '{ty}' field accepts: {}", article(&ty), valid.join(", ")));
             continue;
         }
         match k_name {

@@ -1,4 +1,4 @@
-//! Command-line surface (DESIGN §5), parsed with clap's derive API.
+//! Command-line surface (docs/design.md §5), parsed with clap's derive API.
 
 use std::path::PathBuf;
 

@@ -9,7 +9,7 @@ use crate::names::is_python_identifier;
 
 pub const FILE_NAME: &str = "scaffold.toml";
 
-/// The `[project]` table, with DESIGN §3 defaults filled in.
+/// The `[project]` table, with docs/design.md §3 defaults filled in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProjectConfig {
     pub package: String,

@@ -1,4 +1,4 @@
-//! Every name derived from a domain name, computed once (DESIGN §2).
+//! Every name derived from a domain name, computed once (docs/design.md §2).
 
 use heck::{ToKebabCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use sha2::Digest;
@@ -29,7 +29,7 @@ pub fn is_snake_case(name: &str) -> bool {
         && !name.contains("__")
 }
 
-/// English plural of the last word (DESIGN §2): consonant + y → ies;
+/// English plural of the last word (docs/design.md §2): consonant + y → ies;
 /// s, x, z, ch, sh → es; otherwise s.
 pub fn pluralize(name: &str) -> String {
     let (head, last) = match name.rfind('_') {

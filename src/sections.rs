@@ -1,4 +1,4 @@
-//! Custom sections and fingerprints (DESIGN §6).
+//! Custom sections and fingerprints (docs/design.md §6).
 //!
 //! A generated file has a header with a fingerprint: a hash of its
 //! generated parts, i.e. the file without the fingerprint line and without

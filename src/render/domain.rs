@@ -1,4 +1,4 @@
-//! The six files of one domain (DESIGN §2), from askama templates named
+//! The six files of one domain (docs/design.md §2), from askama templates named
 //! after their outputs. Everything a template prints is computed here.
 
 use std::collections::BTreeSet;

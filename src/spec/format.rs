@@ -1,4 +1,4 @@
-//! The spec file format (DESIGN §4) as serde + schemars types: the single
+//! The spec file format (docs/design.md §4) as serde + schemars types: the single
 //! source of truth for the JSON Schema of `domains/<name>.toml`
 //! ([`json_schema`]), the key lists the parser checks against
 //! ([`top_keys`], [`field_keys`], [`api_keys`], [`file_kinds`],
@@ -54,7 +54,7 @@ const SORT_KEY: &str = concat!("^-?", snake_case!(), "$");
 const DEPENDENCY: &str = r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*$";
 
 /// Field names that clash with generated code, SQLAlchemy, pydantic or the
-/// list endpoint's query parameters (DESIGN §7). Same list as the parser's.
+/// list endpoint's query parameters (docs/design.md §7). Same list as the parser's.
 pub const RESERVED_FIELD_NAMES: &[&str] = &[
     "id",
     "created_at",
@@ -578,7 +578,7 @@ pub enum ApiOperation {
     Delete,
 }
 
-/// Generated files of a domain that the team has taken over (`[files]`, DESIGN §6). An "owned" file is neither
+/// Generated files of a domain that the team has taken over (`[files]`). An "owned" file is neither
 /// written nor checked by scaffold any more; it is the team's to keep in step with the spec.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -1292,7 +1292,7 @@ mod tests {
     use super::*;
     use crate::diag::{Diagnostic, Source};
     use crate::spec::FileKind;
-    /// The field keys and types as DESIGN §4 lists them.
+    /// The field keys and types as docs/design.md §4 lists them.
     const FIELD_KEYS: &[&str] = &[
         "type",
         "optional",

@@ -1,4 +1,4 @@
-//! Domain specs (DESIGN §4): the validated model every template renders from.
+//! Domain specs (docs/design.md §4): the validated model every template renders from.
 //!
 //! `parse` reads one `domains/<name>.toml` by walking TOML's spanned document
 //! by hand, so every problem of a file is reported with its position;

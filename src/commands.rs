@@ -192,7 +192,26 @@ pub fn generate(base: &Path, args: &GenerateArgs, reporter: &Reporter) -> anyhow
         dry_run: args.dry_run,
         force: args.force,
     };
-    write_outcomes(&project, &planned, &mode, reporter)
+    let status = write_outcomes(&project, &planned, &mode, reporter)?;
+    // Files of a deleted spec: `check` fails on them, so `generate` must not
+    // pass in silence. They may hold custom code, so they are not deleted.
+    if args.domains.is_empty() {
+        let paths: HashSet<&str> = planned.outcomes.iter().map(|o| o.path.as_str()).collect();
+        let orphans = load::orphans(&project, &domains, &paths)?;
+        for path in &orphans {
+            reporter.file(Verb::Orphan, path);
+        }
+        if !orphans.is_empty() {
+            reporter.line(&format!(
+                "{} file{} of deleted specs left alone: delete {} (keeping any custom code you need), or restore the spec",
+                orphans.len(),
+                if orphans.len() == 1 { "" } else { "s" },
+                if orphans.len() == 1 { "it" } else { "them" },
+            ));
+            return Ok(ExitStatus::Failure);
+        }
+    }
+    Ok(status)
 }
 
 /// What the selected domains, the support files and main.py's
@@ -365,8 +384,11 @@ pub fn check(base: &Path, args: &CheckArgs, reporter: &Reporter) -> anyhow::Resu
                     reporter.raw(&f.diff);
                 }
             }
-            reporter.line(&summary);
-            if !findings.is_empty() {
+            // Up to date, `-q` prints nothing; drift is always reported.
+            if findings.is_empty() {
+                reporter.say(&summary);
+            } else {
+                reporter.line(&summary);
                 reporter.line(fix);
             }
         }
@@ -390,7 +412,11 @@ pub fn check(base: &Path, args: &CheckArgs, reporter: &Reporter) -> anyhow::Resu
                     github_escape(&message)
                 ));
             }
-            reporter.line(&summary);
+            if findings.is_empty() {
+                reporter.say(&summary);
+            } else {
+                reporter.line(&summary);
+            }
         }
     }
     Ok(if findings.is_empty() {

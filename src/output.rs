@@ -24,6 +24,8 @@ pub enum Verb {
     Remove,
     /// `remove-domain` left a file with someone's work in it.
     Keep,
+    /// `generate`: a generated file whose spec was deleted, left alone.
+    Orphan,
 }
 
 impl Verb {
@@ -40,6 +42,7 @@ impl Verb {
             Self::Stale => "stale",
             Self::Remove => "remove",
             Self::Keep => "keep",
+            Self::Orphan => "orphan",
         }
     }
 
@@ -48,7 +51,7 @@ impl Verb {
             Self::Create | Self::Register => AnsiColor::Green,
             Self::Update | Self::Unregister | Self::Force | Self::Remove | Self::Keep => AnsiColor::Yellow,
             Self::Unchanged | Self::Exist => AnsiColor::Blue,
-            Self::Conflict | Self::Stale => AnsiColor::Red,
+            Self::Conflict | Self::Stale | Self::Orphan => AnsiColor::Red,
         };
         Style::new().fg_color(Some(color.into())).bold()
     }
@@ -74,7 +77,7 @@ impl Reporter {
     pub fn file(&self, verb: Verb, path: &str) {
         let shown = match verb {
             Verb::Unchanged | Verb::Exist => self.verbose,
-            Verb::Conflict | Verb::Stale => true,
+            Verb::Conflict | Verb::Stale | Verb::Orphan => true,
             _ => !self.quiet,
         };
         if shown {

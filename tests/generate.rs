@@ -149,6 +149,11 @@ fn check_passes_on_fresh_code_and_reports_each_kind_of_drift() {
         "{}",
         ok.stdout
     );
+    // `-q`: nothing to say when up to date, in every format but JSON.
+    for format in ["human", "github"] {
+        let quiet = scaffold(dir.path(), &["check", "-q", "--format", format]);
+        assert_eq!((quiet.code, quiet.stdout.as_str()), (0, ""), "{format}");
+    }
 
     // Whitespace edits are reported as formatting.
     let model = dir.path().join("backend/domain/artist/model.py");
@@ -188,6 +193,10 @@ fn check_passes_on_fresh_code_and_reports_each_kind_of_drift() {
     );
     assert!(run.stdout.contains("+    born: date | None = Field("), "{}", run.stdout);
     assert!(run.stdout.contains("to fix: run `scaffold generate`"), "{}", run.stdout);
+    // ... and drift is reported under `-q` too.
+    let quiet = scaffold(dir.path(), &["check", "-q"]);
+    assert_eq!(quiet.code, 1);
+    assert_eq!(quiet.stdout, run.stdout);
 
     let json = scaffold(dir.path(), &["check", "--format", "json"]);
     assert_eq!(json.code, 1);
@@ -324,6 +333,38 @@ fn deleted_specs_leave_orphans_that_check_reports() {
         "main.py still registers it: {}",
         run.stdout
     );
+    // `generate` agrees with `check`: it unregisters the domain, names the
+    // orphans, leaves them alone (they may hold custom code) and exits 1.
+    let run = scaffold(dir.path(), &["generate"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout.contains("unregister  artist from backend/main.py"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("orphan  backend/domain/artist/model.py"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("6 files of deleted specs left alone"),
+        "{}",
+        run.stdout
+    );
+    assert!(dir.path().join("backend/domain/artist/model.py").exists());
+    for f in [
+        "domain/artist/model.py",
+        "domain/artist/repository.py",
+        "domain/artist/service.py",
+        "dtos/artist.py",
+        "api/v1/routers/artist.py",
+    ] {
+        std::fs::remove_file(dir.path().join("backend").join(f)).unwrap();
+    }
+    std::fs::remove_file(dir.path().join("tests/api/test_artist.py")).unwrap();
+    assert_eq!(scaffold(dir.path(), &["generate"]).code, 0);
+    assert_eq!(scaffold(dir.path(), &["check"]).code, 0);
 }
 
 #[cfg(unix)]

@@ -345,6 +345,10 @@ pub fn check(base: &Path, args: &CheckArgs, reporter: &Reporter) -> anyhow::Resu
     let domains = load::domains(&project, None)?;
     let dp = domain_outcomes(&project, &domains, &args.domains, Plan::default())?;
     let mut findings: Vec<Finding> = dp.outcomes.iter().filter_map(finding).collect();
+    // main.py has no fingerprint: its blocks tell whether the specs changed.
+    if let Some(f) = findings.iter_mut().find(|f| f.path == dp.main && f.state == "stale") {
+        f.reason = registration_change(&dp.registered);
+    }
     if args.domains.is_empty() {
         let planned: HashSet<&str> = dp.outcomes.iter().map(|o| o.path.as_str()).collect();
         for path in load::orphans(&project, &domains, &planned)? {
@@ -424,6 +428,23 @@ pub fn check(base: &Path, args: &CheckArgs, reporter: &Reporter) -> anyhow::Resu
     } else {
         ExitStatus::Failure
     })
+}
+
+/// Why main.py's registration blocks differ from what the specs produce.
+fn registration_change(registered: &Registered) -> String {
+    let names = |list: &[String]| list.join(", ");
+    match (registered.added.as_slice(), registered.removed.as_slice()) {
+        ([], []) => {
+            "its registration blocks were edited by hand (scaffold owns the lines between the markers)".to_owned()
+        }
+        (added, []) => format!("the specs changed: {} to register", names(added)),
+        ([], removed) => format!("the specs changed: {} to unregister", names(removed)),
+        (added, removed) => format!(
+            "the specs changed: {} to register, {} to unregister",
+            names(added),
+            names(removed)
+        ),
+    }
 }
 
 fn finding(o: &Outcome) -> Option<Finding> {

@@ -491,3 +491,38 @@ fn hand_written_main_py_gets_the_blocks() {
         "nothing written"
     );
 }
+
+#[test]
+fn check_says_why_main_py_differs() {
+    let dir = init_project();
+    assert_eq!(scaffold(dir.path(), ARTIST).code, 0);
+    let main = dir.path().join("backend/main.py");
+    let original = read(&main);
+    write(
+        &main,
+        &original.replace(
+            "app.include_router(artist_router.router)",
+            "app.include_router(artist_router.router)  # edited",
+        ),
+    );
+    let run = scaffold(dir.path(), &["check"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout
+            .contains("backend/main.py (stale: its registration blocks were edited by hand"),
+        "{}",
+        run.stdout
+    );
+    write(&main, &original);
+    write(
+        &dir.path().join("domains/gallery.toml"),
+        "[fields.title]\ntype = \"str\"\n",
+    );
+    let run = scaffold(dir.path(), &["check"]);
+    assert!(
+        run.stdout
+            .contains("backend/main.py (stale: the specs changed: gallery to register)"),
+        "{}",
+        run.stdout
+    );
+}

@@ -125,7 +125,8 @@ pub fn new_domain(base: &Path, args: &NewDomainArgs, reporter: &Reporter) -> any
     let text = render::support::schema_directive(&project.config)
         + &spec::spec_from_compact(fields, args.plural.as_deref(), id).map_err(|e| anyhow::anyhow!(e))?;
     // Validate the new spec with all the others before anything is written.
-    let domains = load::domains(&project, Some(PendingSpec { name, text: &text }))?;
+    let domains = load::domains(&project, Some(PendingSpec { name, text: &text }))
+        .map_err(|e| point_at_arguments(e, &spec_rel, fields, &text))?;
     let mut spec = Plan::default();
     spec.once(spec_rel.clone(), text);
     let planned = domain_outcomes(&project, &domains, &[name.to_owned()], spec)?;
@@ -142,6 +143,39 @@ pub fn new_domain(base: &Path, args: &NewDomainArgs, reporter: &Reporter) -> any
         project.config.package, project.config.api_prefix, d.names.url
     ));
     Ok(status)
+}
+
+/// Errors of the spec `new-domain` was about to write (such as a ref to a
+/// missing domain) name the argument they come from: the file does not exist.
+fn point_at_arguments(error: anyhow::Error, spec_rel: &str, fields: &[String], text: &str) -> anyhow::Error {
+    let Some(Diagnostics(diagnostics)) = error.downcast_ref::<Diagnostics>() else {
+        return error;
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let argument_at = |line: usize| {
+        let header = lines[..line.min(lines.len())]
+            .iter()
+            .rev()
+            .find_map(|l| l.strip_prefix("[fields.")?.strip_suffix(']'))?;
+        fields
+            .iter()
+            .find(|f| f.split(':').next().unwrap_or_default().trim_end_matches('?') == header)
+    };
+    let mapped = diagnostics
+        .iter()
+        .map(|d| match (&d.location, d.file.to_str() == Some(spec_rel)) {
+            (Some(at), true) => match argument_at(at.line) {
+                Some(arg) => Diagnostic {
+                    file: format!("argument '{arg}'").into(),
+                    location: None,
+                    ..d.clone()
+                },
+                None => d.clone(),
+            },
+            _ => d.clone(),
+        })
+        .collect();
+    Diagnostics(mapped).into()
 }
 
 /// Asks for fields one by one on a terminal, checking each as it is typed.

@@ -53,11 +53,29 @@ fn new_domain_refuses_an_existing_spec_and_bad_fields() {
     );
     let missing_ref = scaffold(dir.path(), &["new-domain", "artwork", "owner_id:ref:owner"]);
     assert_eq!(missing_ref.code, 2);
+    // The spec was never written: the error names the argument.
     assert!(
-        missing_ref.stderr.contains("refers to unknown domain 'owner'"),
+        missing_ref
+            .stderr
+            .starts_with("argument 'owner_id:ref:owner': error: field 'owner_id' refers to unknown domain 'owner'"),
         "{}",
         missing_ref.stderr
     );
+    for (args, expected) in [
+        (
+            &["limit:int"][..],
+            "error: field 'limit:int': field name 'limit' is reserved",
+        ),
+        (&["a:str", "a:int"][..], "error: field 'a:int': 'a' is given twice"),
+        (
+            &["a:str:unique:unique"][..],
+            "error: field 'a:str:unique:unique': modifier 'unique' is given twice",
+        ),
+    ] {
+        let run = scaffold(dir.path(), &[&["new-domain", "artwork"][..], args].concat());
+        assert_eq!(run.code, 2, "{args:?}");
+        assert!(run.stderr.starts_with(expected), "{args:?}: {}", run.stderr);
+    }
     let bad_name = scaffold(dir.path(), &["new-domain", "../x", "a:str"]);
     assert_eq!(bad_name.code, 2);
     let no_fields = scaffold(dir.path(), &["new-domain", "artwork"]);

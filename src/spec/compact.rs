@@ -19,7 +19,16 @@ pub fn spec_from_compact(fields: &[String], plural: Option<&str>, id: Option<&st
     if let Some(id) = id {
         out += &format!("id = {}\n", quote(id));
     }
+    let mut names: Vec<&str> = Vec::new();
     for arg in fields {
+        // Each argument is checked on its own, so a problem names it rather
+        // than a line of a spec file that was never written.
+        check_compact_field(arg).map_err(|e| format!("field '{arg}': {e}"))?;
+        let name = arg.split(':').next().unwrap_or_default().trim_end_matches('?');
+        if names.contains(&name) {
+            return Err(format!("field '{arg}': '{name}' is given twice"));
+        }
+        names.push(name);
         out += "\n";
         out += &field_toml(arg).map_err(|e| format!("field '{arg}': {e}"))?;
     }
@@ -93,14 +102,17 @@ fn field_toml(arg: &str) -> Result<String, String> {
     if optional {
         toml += "optional = true\n";
     }
-    for m in modifiers {
+    for (i, m) in modifiers.iter().enumerate() {
+        if modifiers[..i].contains(m) {
+            return Err(format!("modifier '{m}' is given twice"));
+        }
         match *m {
             "unique" => toml += "unique = true\n",
             "index" => toml += "index = true\n",
             "cascade" | "restrict" | "set_null" if ty == "ref" => toml += &format!("on_delete = {}\n", quote(m)),
             other => {
                 let known: &[&str] = if ty == "ref" {
-                    &["unique", "cascade", "restrict", "set_null"]
+                    &["unique", "index", "cascade", "restrict", "set_null"]
                 } else {
                     &["unique", "index"]
                 };

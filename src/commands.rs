@@ -375,6 +375,74 @@ struct Finding {
 }
 
 pub fn check(base: &Path, args: &CheckArgs, reporter: &Reporter) -> anyhow::Result<ExitStatus> {
+    let result = check_tree(base, args, reporter);
+    // A machine format reports bad specs and settings in that format too;
+    // the human text still goes to stderr and the exit status stays 2.
+    if let Err(error) = &result {
+        let problems = problems_of(error);
+        match args.format {
+            CheckFormat::Human => {}
+            CheckFormat::Json => {
+                let report = serde_json::json!({"up_to_date": false, "errors": problems});
+                reporter.line(&serde_json::to_string_pretty(&report).expect("plain data serialises"));
+            }
+            CheckFormat::Github => {
+                for p in &problems {
+                    let mut place = String::new();
+                    if let Some(file) = &p.file {
+                        place = format!(" file={file}");
+                        if let (Some(line), Some(column)) = (p.line, p.column) {
+                            place += &format!(",line={line},col={column}");
+                        }
+                    }
+                    let message = match &p.help {
+                        Some(help) => format!("{} ({help})", p.message),
+                        None => p.message.clone(),
+                    };
+                    reporter.line(&format!(
+                        "::error{place},title=scaffold check::{}",
+                        github_escape(&message)
+                    ));
+                }
+            }
+        }
+    }
+    result
+}
+
+/// One error that stopped a command, for the machine formats.
+#[derive(Debug, serde::Serialize)]
+struct Problem {
+    file: Option<String>,
+    line: Option<usize>,
+    column: Option<usize>,
+    message: String,
+    help: Option<String>,
+}
+
+fn problems_of(error: &anyhow::Error) -> Vec<Problem> {
+    match error.downcast_ref::<Diagnostics>() {
+        Some(Diagnostics(diagnostics)) => diagnostics
+            .iter()
+            .map(|d| Problem {
+                file: Some(d.file.display().to_string()),
+                line: d.location.as_ref().map(|l| l.line),
+                column: d.location.as_ref().map(|l| l.col),
+                message: d.message.clone(),
+                help: d.help.clone(),
+            })
+            .collect(),
+        None => vec![Problem {
+            file: None,
+            line: None,
+            column: None,
+            message: format!("{error:#}"),
+            help: None,
+        }],
+    }
+}
+
+fn check_tree(base: &Path, args: &CheckArgs, reporter: &Reporter) -> anyhow::Result<ExitStatus> {
     let project = config::discover(base)?;
     let domains = load::domains(&project, None)?;
     let dp = domain_outcomes(&project, &domains, &args.domains, Plan::default())?;

@@ -544,3 +544,37 @@ fn check_says_why_main_py_differs() {
         run.stdout
     );
 }
+
+#[test]
+fn check_reports_bad_specs_in_its_machine_formats() {
+    let dir = init_project();
+    write(
+        &dir.path().join("domains/artist.toml"),
+        "[fields.name]\ntype = \"strr\"\n",
+    );
+    let json = scaffold(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(json.code, 2, "{}", json.transcript());
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(
+        doc["errors"][0],
+        serde_json::json!({
+            "file": "domains/artist.toml",
+            "line": 2,
+            "column": 8,
+            "message": "unknown field type 'strr'",
+            "help": "did you mean 'str'?",
+        })
+    );
+    let github = scaffold(dir.path(), &["check", "--format", "github"]);
+    assert_eq!(github.code, 2);
+    assert_eq!(
+        github.stdout,
+        "::error file=domains/artist.toml,line=2,col=8,title=scaffold check::unknown field type 'strr' (did you mean 'str'?)\n"
+    );
+    // The human report still goes to stderr.
+    assert!(
+        github.stderr.contains("domains/artist.toml:2:8: error"),
+        "{}",
+        github.stderr
+    );
+}

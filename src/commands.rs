@@ -10,8 +10,9 @@ use rayon::prelude::*;
 use crate::ExitStatus;
 use crate::apply::{self, Outcome};
 use crate::cli::{CheckArgs, CheckFormat, GenerateArgs, InitArgs, ListArgs, NewDomainArgs, RemoveDomainArgs};
-use crate::config::{self, Project, ProjectConfig};
+use crate::config::{self, ProjectConfig};
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::load::Project;
 use crate::load::{self, PendingSpec};
 use crate::names::is_python_identifier;
 use crate::output::{Reporter, Verb};
@@ -29,7 +30,7 @@ pub fn init(base: &Path, args: &InitArgs, reporter: &Reporter) -> anyhow::Result
     };
     let existing = dir.join(config::FILE_NAME);
     let config = if existing.is_file() {
-        let config = config::load(&existing, Path::new(config::FILE_NAME))?;
+        let config = load::config(&existing, Path::new(config::FILE_NAME))?;
         if let Some(p) = &args.package
             && *p != config.package
         {
@@ -89,7 +90,7 @@ pub fn init(base: &Path, args: &InitArgs, reporter: &Reporter) -> anyhow::Result
 }
 
 pub fn new_domain(base: &Path, args: &NewDomainArgs, reporter: &Reporter) -> anyhow::Result<ExitStatus> {
-    let project = config::discover(base)?;
+    let project = load::discover(base)?;
     let name = args.name.as_str();
     let spec_rel = load::spec_path(&project, name);
     if let Some(problem) = spec::domain_name_problem(name) {
@@ -219,7 +220,7 @@ fn prompt_fields(domain: &str) -> anyhow::Result<Vec<String>> {
 }
 
 pub fn generate(base: &Path, args: &GenerateArgs, reporter: &Reporter) -> anyhow::Result<ExitStatus> {
-    let project = config::discover(base)?;
+    let project = load::discover(base)?;
     let domains = load::domains(&project, None)?;
     let planned = domain_outcomes(&project, &domains, &args.domains, Plan::default())?;
     let mode = WriteMode {
@@ -443,7 +444,7 @@ fn problems_of(error: &anyhow::Error) -> Vec<Problem> {
 }
 
 fn check_tree(base: &Path, args: &CheckArgs, reporter: &Reporter) -> anyhow::Result<ExitStatus> {
-    let project = config::discover(base)?;
+    let project = load::discover(base)?;
     let domains = load::domains(&project, None)?;
     let dp = domain_outcomes(&project, &domains, &args.domains, Plan::default())?;
     let mut findings: Vec<Finding> = dp.outcomes.iter().filter_map(finding).collect();
@@ -614,7 +615,7 @@ struct DomainState {
 }
 
 pub fn list(base: &Path, args: &ListArgs, reporter: &Reporter) -> anyhow::Result<ExitStatus> {
-    let project = config::discover(base)?;
+    let project = load::discover(base)?;
     let domains = load::domains(&project, None)?;
     let evaluator = apply::Evaluator::new(&project.root)?;
     let mut report = Vec::new();
@@ -665,7 +666,7 @@ pub fn list(base: &Path, args: &ListArgs, reporter: &Reporter) -> anyhow::Result
 }
 
 pub fn remove_domain(base: &Path, args: &RemoveDomainArgs, reporter: &Reporter) -> anyhow::Result<ExitStatus> {
-    let project = config::discover(base)?;
+    let project = load::discover(base)?;
     let domains = load::domains(&project, None)?;
     let name = args.name.as_str();
     let Some(domain) = domains.get(name) else {

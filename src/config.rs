@@ -1,10 +1,11 @@
-//! `scaffold.toml`: discovery (walking up like Cargo.toml) and parsing.
+//! `scaffold.toml`: its settings, parsed and validated. Pure: finding and
+//! reading the file on disk is `load`'s.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Component, Path};
 
 use serde::Deserialize;
 
-use crate::diag::{Diagnostic, Diagnostics, Source, did_you_mean, key_span};
+use crate::diag::{Diagnostic, Source, did_you_mean, key_span};
 use crate::names::is_python_identifier;
 
 pub const FILE_NAME: &str = "scaffold.toml";
@@ -82,38 +83,6 @@ impl RawProject {
 }
 
 const PROJECT_KEYS: &[&str] = &["package", "specs", "main", "api_prefix", "tests", "requires"];
-
-/// A project on disk: its root directory and settings.
-#[derive(Debug, Clone)]
-pub struct Project {
-    pub root: PathBuf,
-    pub config: ProjectConfig,
-}
-
-/// Finds `scaffold.toml` in `start` or one of its parents.
-pub fn discover(start: &Path) -> anyhow::Result<Project> {
-    for dir in start.ancestors() {
-        let candidate = dir.join(FILE_NAME);
-        if candidate.is_file() {
-            let config = load(&candidate, Path::new(FILE_NAME))?;
-            return Ok(Project {
-                root: dir.to_path_buf(),
-                config,
-            });
-        }
-    }
-    Err(Diagnostics(vec![
-        Diagnostic::file(start, format!("no {FILE_NAME} here or in any parent directory"))
-            .with_help("run `scaffold init` to create a project, or pass -C DIR"),
-    ])
-    .into())
-}
-
-/// Reads and validates a `scaffold.toml`; `display` is the path shown in errors.
-pub fn load(path: &Path, display: &Path) -> anyhow::Result<ProjectConfig> {
-    let text = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
-    parse(Source::new(display, text)).map_err(|d| Diagnostics::sorted(d).into())
-}
 
 pub fn parse(source: Source) -> Result<ProjectConfig, Vec<Diagnostic>> {
     let file: ConfigFile = toml::from_str(&source.text).map_err(|e| vec![toml_error(&source, &e)])?;

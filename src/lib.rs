@@ -72,6 +72,41 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
 
 #[cfg(test)]
 mod tests {
+    /// The pure core (docs/design.md §8) never touches the disk: only
+    /// `load` reads the project and only `apply` writes it.
+    #[test]
+    fn pure_modules_do_not_reach_the_disk() {
+        let pure = [
+            ("config", include_str!("config.rs")),
+            ("diag", include_str!("diag.rs")),
+            ("names", include_str!("names.rs")),
+            ("plan", include_str!("plan.rs")),
+            ("reconcile", include_str!("reconcile.rs")),
+            ("registry", include_str!("registry.rs")),
+            ("sections", include_str!("sections.rs")),
+            ("spec", include_str!("spec/mod.rs")),
+            ("spec::compact", include_str!("spec/compact.rs")),
+            ("spec::format", include_str!("spec/format.rs")),
+            ("spec::parse", include_str!("spec/parse.rs")),
+            ("spec::resolve", include_str!("spec/resolve.rs")),
+            ("render", include_str!("render/mod.rs")),
+            ("render::domain", include_str!("render/domain.rs")),
+            ("render::fields", include_str!("render/fields.rs")),
+            ("render::imports", include_str!("render/imports.rs")),
+            ("render::project", include_str!("render/project.rs")),
+            ("render::py", include_str!("render/py.rs")),
+            ("render::samples", include_str!("render/samples.rs")),
+            ("render::support", include_str!("render/support.rs")),
+        ];
+        for (module, source) in pure {
+            // Tests beside the code may read fixtures.
+            let code = source.split("#[cfg(test)]").next().unwrap_or_default();
+            for disk in ["std::fs", "fs::", "File::", "crate::load", "crate::apply", "crate::commands"] {
+                assert!(!code.contains(disk), "{module} uses {disk}");
+            }
+        }
+    }
+
     #[test]
     fn the_requirement_names_the_published_distribution() {
         let pyproject: toml::Table = include_str!("../pyproject.toml")

@@ -1,12 +1,12 @@
 //! Reading the project: settings, every spec, and files the plan depends on.
 
 use std::collections::{BTreeMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use rayon::prelude::*;
 
-use crate::config::Project;
+use crate::config::{self, FILE_NAME, ProjectConfig};
 use crate::diag::{Diagnostic, Diagnostics, Source};
 use crate::spec::{self, Domain, Domains};
 
@@ -14,6 +14,38 @@ use crate::spec::{self, Domain, Domains};
 pub struct PendingSpec<'a> {
     pub name: &'a str,
     pub text: &'a str,
+}
+
+/// A project on disk: its root directory and settings.
+#[derive(Debug, Clone)]
+pub struct Project {
+    pub root: PathBuf,
+    pub config: ProjectConfig,
+}
+
+/// Finds `scaffold.toml` in `start` or one of its parents.
+pub fn discover(start: &Path) -> anyhow::Result<Project> {
+    for dir in start.ancestors() {
+        let candidate = dir.join(FILE_NAME);
+        if candidate.is_file() {
+            let config = config(&candidate, Path::new(FILE_NAME))?;
+            return Ok(Project {
+                root: dir.to_path_buf(),
+                config,
+            });
+        }
+    }
+    Err(Diagnostics(vec![
+        Diagnostic::file(start, format!("no {FILE_NAME} here or in any parent directory"))
+            .with_help("run `scaffold init` to create a project, or pass -C DIR"),
+    ])
+    .into())
+}
+
+/// Reads and validates a `scaffold.toml`; `display` is the path shown in errors.
+pub fn config(path: &Path, display: &Path) -> anyhow::Result<ProjectConfig> {
+    let text = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+    config::parse(Source::new(display, text)).map_err(|d| Diagnostics::sorted(d).into())
 }
 
 /// Path of the spec of `name`, relative to the project root.

@@ -5,11 +5,11 @@ mod common;
 
 use std::path::Path;
 
-use scaffold::config;
 use scaffold::render;
+use scaffold::{config, load};
 
-fn qwarty() -> config::Project {
-    config::discover(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/qwarty").as_path()).expect("example project")
+fn qwarty() -> load::Project {
+    load::discover(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/qwarty").as_path()).expect("example project")
 }
 
 /// One snapshot per generated file, named after its path.

@@ -101,7 +101,14 @@ mod tests {
         for (module, source) in pure {
             // Tests beside the code may read fixtures.
             let code = source.split("#[cfg(test)]").next().unwrap_or_default();
-            for disk in ["std::fs", "fs::", "File::", "crate::load", "crate::apply", "crate::commands"] {
+            for disk in [
+                "std::fs",
+                "fs::",
+                "File::",
+                "crate::load",
+                "crate::apply",
+                "crate::commands",
+            ] {
                 assert!(!code.contains(disk), "{module} uses {disk}");
             }
         }

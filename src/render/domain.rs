@@ -1486,21 +1486,10 @@ fn decimal_fits(f: &crate::spec::Field, value: f64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::Source;
-    use crate::spec::{parse_spec, resolve};
+    use crate::spec::{parsed_for_test, resolve};
 
     fn project(specs: &[(&str, &str)]) -> Domains {
-        let known: Vec<&str> = specs.iter().map(|(n, _)| *n).collect();
-        let parsed = specs
-            .iter()
-            .map(|(name, text)| {
-                let path = format!("domains/{name}.toml");
-                let src = Source::new(&path, (*text).to_owned());
-                let d = parse_spec(&src, name, &path, &known).expect("valid spec");
-                ((*name).to_owned(), (src, d))
-            })
-            .collect();
-        resolve(parsed).expect("valid project")
+        resolve(parsed_for_test(specs)).expect("valid project")
     }
 
     const NAME: &str = "[fields.name]\ntype = \"str\"\n";

@@ -284,3 +284,19 @@ impl Domain {
 
 /// All domains of a project, by name.
 pub type Domains = BTreeMap<String, Domain>;
+
+/// Specs given as `(name, text)`, each parsed and expected valid: the input
+/// of [`resolve`] in unit tests.
+#[cfg(test)]
+pub(crate) fn parsed_for_test(specs: &[(&str, &str)]) -> BTreeMap<String, (crate::diag::Source, Domain)> {
+    let known: Vec<&str> = specs.iter().map(|(n, _)| *n).collect();
+    specs
+        .iter()
+        .map(|(name, text)| {
+            let path = format!("domains/{name}.toml");
+            let src = crate::diag::Source::new(&path, (*text).to_owned());
+            let d = parse_spec(&src, name, &path, &known).expect("valid spec");
+            ((*name).to_owned(), (src, d))
+        })
+        .collect()
+}

@@ -179,20 +179,10 @@ fn shortest_path(graph: &[Vec<usize>], from: usize, to: usize, allowed: &dyn Fn(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spec::parse_spec;
+    use crate::spec::parsed_for_test;
 
     fn project(specs: &[(&str, &str)]) -> Result<Domains, String> {
-        let known: Vec<&str> = specs.iter().map(|(n, _)| *n).collect();
-        let parsed = specs
-            .iter()
-            .map(|(name, text)| {
-                let path = format!("domains/{name}.toml");
-                let src = Source::new(&path, (*text).to_owned());
-                let d = parse_spec(&src, name, &path, &known).expect("valid spec");
-                ((*name).to_owned(), (src, d))
-            })
-            .collect();
-        resolve(parsed).map_err(|d| {
+        resolve(parsed_for_test(specs)).map_err(|d| {
             d.iter()
                 .map(|d| d.to_string().lines().next().unwrap().to_owned())
                 .collect::<Vec<_>>()

@@ -84,8 +84,23 @@ impl DomainNames {
 /// the generated modules is called.
 pub fn enum_class(domain_class: &str, field: &str) -> String {
     const MAX_ENUM_CLASS: usize = 60;
+    // `{Domain}{Field}` must not be one of the domain's other classes
+    // (a `service` enum of `guest` next to `GuestService`).
+    const CLASS_SUFFIXES: &[&str] = &[
+        "Service",
+        "Repository",
+        "RequestDto",
+        "UpdateDto",
+        "ResponseDto",
+        "PageDto",
+        "SortKey",
+    ];
     let field_class = field.to_upper_camel_case();
-    let full = format!("{domain_class}{field_class}");
+    let full = if CLASS_SUFFIXES.contains(&field_class.as_str()) {
+        format!("{domain_class}{field_class}Enum")
+    } else {
+        format!("{domain_class}{field_class}")
+    };
     let short = format!("{field_class}Enum");
     if full.len() <= MAX_ENUM_CLASS || short == domain_class {
         full
@@ -133,6 +148,8 @@ mod tests {
             "query_row_price_select_child_key_color",
         );
         assert_eq!(long, "QueryRowPriceSelectChildKeyColorEnum");
+        assert_eq!(enum_class("Guest", "service"), "GuestServiceEnum");
+        assert_eq!(enum_class("Guest", "sort_key"), "GuestSortKeyEnum");
     }
 
     #[test]

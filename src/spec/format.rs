@@ -367,10 +367,11 @@ pub struct FieldSpec {
     #[schemars(range(max = MAX_DIGITS))]
     pub decimal_places: Option<u32>,
     /// The values of an enum, in order: lowercase snake_case strings of at most 63 characters, at least one, no
-    /// repeats. They become a Python StrEnum named `{Domain}{Field}` (`ArtworkMedium`; `{Field}Enum` where that
-    /// would pass 60 characters) and a database enum type named `{table}_{field}` (a name longer than PostgreSQL's
-    /// 63 characters keeps its first 54 and gains `_` and 8 hex digits of its SHA-256). Required for enum; enum
-    /// only.
+    /// repeats. They become a Python StrEnum named `{Domain}{Field}` (`ArtworkMedium`; `{Domain}{Field}Enum` for a
+    /// field named `service`, `repository`, `request_dto`, `update_dto`, `response_dto`, `page_dto` or `sort_key`,
+    /// like the domain's other classes; `{Field}Enum` where the name would pass 60 characters) and a database enum
+    /// type named `{table}_{field}` (a name longer than PostgreSQL's 63 characters keeps its first 54 and gains `_`
+    /// and 8 hex digits of its SHA-256). Required for enum; enum only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1), inner(pattern(SNAKE_CASE), length(max = MAX_ENUM_VALUE_LEN)))]
     #[schemars(extend("uniqueItems" = true))]

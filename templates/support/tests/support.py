@@ -53,8 +53,9 @@ def unique_datetime() -> str:
 def unique_email(prefix: str = "user", max_length: int = 320) -> str:
     """An e-mail address no other call returns, within ``max_length`` (>= 6)."""
     domain = "@example.com" if max_length >= 24 else "@x.co"
-    local = f"{prefix}{next(_counter)}"
-    return local[-(max_length - len(domain)) :] + domain
+    local = f"{prefix}{next(_counter)}"[-(max_length - len(domain)) :]
+    # Cut to fit, it may start with a dot, which no address may.
+    return local.lstrip(".") + domain
 
 
 def assert_error(

@@ -1065,7 +1065,7 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
     let mut minimal_payload = Vec::new();
     let mut full_refs = Vec::new();
     let mut minimal_refs = Vec::new();
-    let mut can_create = creatable(all, &domain.names.snake);
+    let can_create = creatable(all, &domain.names.snake);
     // Domains whose rows this module's factories create: their router
     // dependencies are overridden too.
     let mut created = BTreeSet::from([domain.names.snake.clone()]);
@@ -1095,7 +1095,6 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
             }
         }
     }
-    can_create &= o.create;
     // Every value helper; the import block keeps those the code calls.
     imports.from(
         "tests.support",
@@ -1252,15 +1251,8 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
         }
     }
     for (constant, values) in v.fields.iter().filter_map(|f| f.pool.as_ref()) {
-        tables.push(format!(
-            "{constant} = {}",
-            exploded(
-                0,
-                "cycle(\n    [",
-                &values.iter().map(|v| format!("    {v}")).collect::<Vec<_>>(),
-                "    ],\n)"
-            )
-        ));
+        let list = exploded(4, "[", values, "]");
+        tables.push(exploded(0, &format!("{constant} = cycle("), &[list], ")"));
     }
 
     // `"field": default,` entries: a dict keeps long names and values in a

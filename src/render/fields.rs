@@ -183,16 +183,15 @@ fn number_bounds(b: &Bounds, int_consts: Option<(&str, &str)>) -> Vec<String> {
 /// The integer range a field accepts. Bounds are read from their text: an
 /// f64 cannot hold every 64-bit integer.
 fn int_range(b: &Bounds, (lo, hi): (i64, i64)) -> (i128, i128) {
-    let exact = |n: &Number| n.text.parse::<i128>().unwrap_or(n.value as i128);
     let lo =
         b.ge.as_ref()
-            .map(exact)
-            .or(b.gt.as_ref().map(|n| exact(n) + 1))
+            .map(Number::int)
+            .or(b.gt.as_ref().map(|n| n.int() + 1))
             .unwrap_or(lo as i128);
     let hi =
         b.le.as_ref()
-            .map(exact)
-            .or(b.lt.as_ref().map(|n| exact(n) - 1))
+            .map(Number::int)
+            .or(b.lt.as_ref().map(|n| n.int() - 1))
             .unwrap_or(hi as i128);
     (lo, hi)
 }

@@ -88,6 +88,19 @@ pub struct Number {
     pub value: f64,
 }
 
+impl Number {
+    /// The number as an integer, exactly (an f64 cannot hold every 64-bit
+    /// integer); None when it is written with a fraction or exponent.
+    pub fn exact_int(&self) -> Option<i128> {
+        self.text.parse().ok()
+    }
+
+    /// The integer bound of an int or bigint field (its text is an integer).
+    pub fn int(&self) -> i128 {
+        self.exact_int().unwrap_or(self.value as i128)
+    }
+}
+
 /// `ge`/`gt`/`le`/`lt` of a numeric field.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Bounds {

@@ -689,8 +689,8 @@ fn check_bounds(r: &mut Reader<'_>, span: Range<usize>, b: &Bounds) {
         for (uk, hi) in upper {
             if let (Some(lo), Some(hi)) = (lo, hi) {
                 // Integers exactly: an f64 cannot hold every 64-bit one.
-                let order = match (lo.text.parse::<i128>(), hi.text.parse::<i128>()) {
-                    (Ok(l), Ok(h)) => l.cmp(&h),
+                let order = match (lo.exact_int(), hi.exact_int()) {
+                    (Some(l), Some(h)) => l.cmp(&h),
                     _ => lo.value.total_cmp(&hi.value),
                 };
                 let empty = if lk == "ge" && uk == "le" {
@@ -746,11 +746,10 @@ fn decimal_bounds_problem(b: &Bounds, digits: u32, places: u32) -> Option<String
 /// `in_bounds` for integer fields, exact: an f64 cannot hold every 64-bit
 /// integer, and int bounds are integers.
 fn in_int_bounds(b: &Bounds, v: i128) -> bool {
-    let exact = |n: &Number| n.text.parse::<i128>().unwrap_or(n.value as i128);
-    b.ge.as_ref().is_none_or(|n| v >= exact(n))
-        && b.gt.as_ref().is_none_or(|n| v > exact(n))
-        && b.le.as_ref().is_none_or(|n| v <= exact(n))
-        && b.lt.as_ref().is_none_or(|n| v < exact(n))
+    b.ge.as_ref().is_none_or(|n| v >= n.int())
+        && b.gt.as_ref().is_none_or(|n| v > n.int())
+        && b.le.as_ref().is_none_or(|n| v <= n.int())
+        && b.lt.as_ref().is_none_or(|n| v < n.int())
 }
 
 fn parse_default(r: &mut Reader<'_>, kind: &FieldKind, v: &Value<'_>) -> Option<DefaultValue> {

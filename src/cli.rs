@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::spec::{IdKind, field_types};
+
 #[derive(Debug, Parser)]
 #[command(
     name = "scaffold",
@@ -54,7 +56,7 @@ pub enum Command {
     /// Write domains/NAME.toml from compact field syntax, then generate it.
     #[command(
         name = "new-domain",
-        after_help = "Field syntax: NAME:TYPE[:MODIFIERS][?]\n  name:str:unique   bio:text?   year:int?\n  artist_id:ref:artist   status:enum:draft,published\n\nTypes: str text int bigint float decimal bool date datetime uuid email json enum ref\n\nExample:\n  scaffold new-domain artwork title:str year:int? artist_id:ref:artist"
+        after_help = new_domain_help()
     )]
     NewDomain(NewDomainArgs),
 
@@ -122,13 +124,6 @@ pub struct InitArgs {
     pub package: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum IdKind {
-    Str,
-    Uuid,
-    Int,
-}
-
 #[derive(Debug, Args)]
 pub struct NewDomainArgs {
     /// Domain name in snake_case, e.g. `artist` or `art_fair`.
@@ -144,6 +139,14 @@ pub struct NewDomainArgs {
     /// Kind of primary key.
     #[arg(long, value_enum)]
     pub id: Option<IdKind>,
+}
+
+/// The field syntax of `new-domain`, with the field types of the spec format.
+fn new_domain_help() -> String {
+    format!(
+        "Field syntax: NAME:TYPE[:MODIFIERS][?]\n  name:str:unique   bio:text?   year:int?\n  artist_id:ref:artist   status:enum:draft,published\n\nTypes: {}\n\nExample:\n  scaffold new-domain artwork title:str year:int? artist_id:ref:artist",
+        field_types().join(" ")
+    )
 }
 
 #[derive(Debug, Args)]

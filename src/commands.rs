@@ -118,11 +118,7 @@ pub fn new_domain(base: &Path, args: &NewDomainArgs, reporter: &Reporter) -> any
             "no fields given and no terminal to ask for them; pass them on the command line, e.g. `scaffold new-domain {name} name:str:unique 'bio:text?' 'year:int?'` (see `scaffold new-domain --help`)"
         );
     };
-    let id = args.id.map(|k| match k {
-        crate::cli::IdKind::Str => "str",
-        crate::cli::IdKind::Uuid => "uuid",
-        crate::cli::IdKind::Int => "int",
-    });
+    let id = args.id.map(spec::IdKind::as_str);
     let text = render::support::schema_directive(&project.config)
         + &spec::spec_from_compact(fields, args.plural.as_deref(), id).map_err(|e| anyhow::anyhow!(e))?;
     // Validate the new spec with all the others before anything is written.

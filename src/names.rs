@@ -76,6 +76,16 @@ impl DomainNames {
     }
 }
 
+/// A float as a Python literal, the way `repr` writes it (`2.0`, `1e+300`).
+pub fn python_float(v: f64) -> String {
+    let s = format!("{v:?}");
+    if s.contains('.') || s.contains('e') {
+        s
+    } else {
+        format!("{s}.0")
+    }
+}
+
 /// `status` of table `artworks` → `ArtworkStatus` (enum class name). A
 /// name longer than 60 characters would not fit the lines the generated code
 /// writes it on (`ClassName | None` at indent 12 in 79 columns), and ruff

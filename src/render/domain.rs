@@ -1464,13 +1464,7 @@ fn decimal_fits(f: &crate::spec::Field, value: f64) -> bool {
             bounds,
             max_digits,
             decimal_places,
-        } => {
-            max_digits - decimal_places >= 1
-                && bounds.ge.as_ref().is_none_or(|n| value >= n.value)
-                && bounds.gt.as_ref().is_none_or(|n| value > n.value)
-                && bounds.le.as_ref().is_none_or(|n| value <= n.value)
-                && bounds.lt.as_ref().is_none_or(|n| value < n.value)
-        }
+        } => max_digits - decimal_places >= 1 && bounds.contains(value),
         _ => false,
     }
 }

@@ -4,7 +4,7 @@
 use super::imports::Imports;
 use super::py;
 use super::samples;
-use crate::names::{enum_class, enum_type_name, foreign_key_name};
+use crate::names::{enum_class, enum_type_name, foreign_key_name, python_float};
 use crate::spec::{Bounds, DefaultValue, Domain, Domains, Field, FieldKind, IdKind, Number};
 
 pub const INT32: (i64, i64) = (i32::MIN as i64, i32::MAX as i64);
@@ -243,13 +243,6 @@ fn float_range(b: &Bounds) -> (Option<f64>, Option<f64>) {
     (lo, hi)
 }
 
-fn in_bounds(b: &Bounds, v: f64) -> bool {
-    b.ge.as_ref().is_none_or(|n: &Number| v >= n.value)
-        && b.gt.as_ref().is_none_or(|n| v > n.value)
-        && b.le.as_ref().is_none_or(|n| v <= n.value)
-        && b.lt.as_ref().is_none_or(|n| v < n.value)
-}
-
 /// Two valid floats low < high (and a pick), within the bounds.
 fn float_values(b: &Bounds) -> (f64, f64) {
     let (lo, hi) = float_range(b);
@@ -259,17 +252,8 @@ fn float_values(b: &Bounds) -> (f64, f64) {
         (None, Some(h)) => (h - 2.0, h - 1.0),
         (None, None) => (1.5, 2.5),
     };
-    debug_assert!(in_bounds(b, a) && in_bounds(b, c));
+    debug_assert!(b.contains(a) && b.contains(c));
     (a, c)
-}
-
-fn fmt_float(v: f64) -> String {
-    let s = format!("{v:?}");
-    if s.contains('.') || s.contains('e') {
-        s
-    } else {
-        format!("{s}.0")
-    }
 }
 
 /// Decimal text with exactly `places` decimals.
@@ -314,7 +298,7 @@ fn default_json(f: &Field) -> Option<String> {
         DefaultValue::Int(n) => n.to_string(),
         DefaultValue::Number(n) => match f.kind {
             FieldKind::Decimal { decimal_places, .. } => py::string(&fmt_decimal(n.value, decimal_places)),
-            _ => fmt_float(n.value),
+            _ => python_float(n.value),
         },
         DefaultValue::Bool(b) => if *b { "True" } else { "False" }.to_owned(),
     })
@@ -540,16 +524,16 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
             let (v1, v2) = float_values(b);
             let (lo, hi) = float_range(b);
             if let Some(lo) = lo {
-                invalid.push(fmt_float(lo - 0.5));
+                invalid.push(python_float(lo - 0.5));
             }
             if let Some(hi) = hi {
-                invalid.push(fmt_float(hi + 0.5));
+                invalid.push(python_float(hi + 0.5));
             }
             invalid.push("float(\"nan\")".into());
             invalid.push("float(\"inf\")".into());
             invalid.push("\"abc\"".into());
-            sort_pair = Some((fmt_float(v1), fmt_float(v2)));
-            ("float".into(), opt("float"), "float".into(), Some(fmt_float(v2)))
+            sort_pair = Some((python_float(v1), python_float(v2)));
+            ("float".into(), opt("float"), "float".into(), Some(python_float(v2)))
         }
         FieldKind::Decimal {
             max_digits,
@@ -599,7 +583,7 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
             let (c1, c2) = (snap(v1, coarse), snap(v2, coarse));
             // A unique field needs room for many rows on the grid.
             let room = if f.unique { 16.0 } else { 1.0 };
-            let (v1, v2, step) = if (c2 - c1) / coarse >= room && in_bounds(&b, c1) && in_bounds(&b, c2) {
+            let (v1, v2, step) = if (c2 - c1) / coarse >= room && b.contains(c1) && b.contains(c2) {
                 (c1, c2, coarse)
             } else {
                 (snap(v1, fine), snap(v2, fine), fine)
@@ -612,7 +596,7 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
             if let Some(lo) = bounds.ge.as_ref().or(bounds.gt.as_ref()) {
                 invalid.push(py::string(&fmt_decimal(lo.value - 1.0, *decimal_places)));
             }
-            if v1 < v2 && in_bounds(bounds, v1) && in_bounds(bounds, v2) {
+            if v1 < v2 && bounds.contains(v1) && bounds.contains(v2) {
                 sort_pair = Some((
                     py::string(&fmt_decimal(v1, *decimal_places)),
                     py::string(&fmt_decimal(v2, *decimal_places)),

@@ -8,78 +8,17 @@ mod compact;
 pub mod format;
 mod parse;
 mod resolve;
+pub mod rules;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
 
 pub use compact::{check_compact_field, spec_from_compact};
-pub use format::field_types;
+pub use format::{FieldType, IdKind, OnDelete, Operation, field_types};
 pub use parse::{domain_name_problem, parse_spec};
 pub use resolve::resolve;
 
 use crate::names::DomainNames;
-
-/// Kind of primary key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum IdKind {
-    /// UUID4 rendered as text (the default).
-    Str,
-    Uuid,
-    /// Auto-incremented 32-bit integer.
-    Int,
-}
-
-impl IdKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Str => "str",
-            Self::Uuid => "uuid",
-            Self::Int => "int",
-        }
-    }
-}
-
-/// One of the five generated HTTP operations.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Operation {
-    List,
-    Get,
-    Create,
-    Update,
-    Delete,
-}
-
-impl Operation {
-    pub const ALL: [Self; 5] = [Self::List, Self::Get, Self::Create, Self::Update, Self::Delete];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::List => "list",
-            Self::Get => "get",
-            Self::Create => "create",
-            Self::Update => "update",
-            Self::Delete => "delete",
-        }
-    }
-}
-
-/// What the database does with referencing rows when the target is deleted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OnDelete {
-    Restrict,
-    Cascade,
-    SetNull,
-}
-
-impl OnDelete {
-    pub fn sql(self) -> &'static str {
-        match self {
-            Self::Restrict => "RESTRICT",
-            Self::Cascade => "CASCADE",
-            Self::SetNull => "SET NULL",
-        }
-    }
-}
 
 /// A number as written in the spec, kept as text for the generated Python.
 #[derive(Debug, Clone, PartialEq)]
@@ -108,6 +47,25 @@ pub struct Bounds {
     pub gt: Option<Number>,
     pub le: Option<Number>,
     pub lt: Option<Number>,
+}
+
+impl Bounds {
+    /// Whether a value lies within every bound.
+    pub fn contains(&self, v: f64) -> bool {
+        self.ge.as_ref().is_none_or(|n| v >= n.value)
+            && self.gt.as_ref().is_none_or(|n| v > n.value)
+            && self.le.as_ref().is_none_or(|n| v <= n.value)
+            && self.lt.as_ref().is_none_or(|n| v < n.value)
+    }
+
+    /// [`Bounds::contains`] for int and bigint fields, exact: an f64 cannot
+    /// hold every 64-bit integer, and their bounds are integers.
+    pub fn contains_int(&self, v: i128) -> bool {
+        self.ge.as_ref().is_none_or(|n| v >= n.int())
+            && self.gt.as_ref().is_none_or(|n| v > n.int())
+            && self.le.as_ref().is_none_or(|n| v <= n.int())
+            && self.lt.as_ref().is_none_or(|n| v < n.int())
+    }
 }
 
 /// A field's type with the keys that only make sense for it.
@@ -149,22 +107,22 @@ pub enum FieldKind {
 }
 
 impl FieldKind {
-    pub fn type_name(&self) -> &'static str {
+    pub fn ty(&self) -> FieldType {
         match self {
-            Self::Str { .. } => "str",
-            Self::Text { .. } => "text",
-            Self::Int(_) => "int",
-            Self::BigInt(_) => "bigint",
-            Self::Float(_) => "float",
-            Self::Decimal { .. } => "decimal",
-            Self::Bool => "bool",
-            Self::Date => "date",
-            Self::Datetime => "datetime",
-            Self::Uuid => "uuid",
-            Self::Email { .. } => "email",
-            Self::Json => "json",
-            Self::Enum { .. } => "enum",
-            Self::Ref { .. } => "ref",
+            Self::Str { .. } => FieldType::Str,
+            Self::Text { .. } => FieldType::Text,
+            Self::Int(_) => FieldType::Int,
+            Self::BigInt(_) => FieldType::BigInt,
+            Self::Float(_) => FieldType::Float,
+            Self::Decimal { .. } => FieldType::Decimal,
+            Self::Bool => FieldType::Bool,
+            Self::Date => FieldType::Date,
+            Self::Datetime => FieldType::Datetime,
+            Self::Uuid => FieldType::Uuid,
+            Self::Email { .. } => FieldType::Email,
+            Self::Json => FieldType::Json,
+            Self::Enum { .. } => FieldType::Enum,
+            Self::Ref { .. } => FieldType::Ref,
         }
     }
 }

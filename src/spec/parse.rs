@@ -5,51 +5,18 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use super::format::{
-    MODEL_METHOD_FIELD_NAMES as MODEL_METHOD_FIELDS, RESERVED_FIELD_NAMES as RESERVED_FIELDS,
-    SHADOWING_FIELD_NAMES as SHADOWING_FIELDS, api_keys, field_keys, field_types, keys_for, top_keys,
+use super::format::{FieldType, api_keys, field_keys, field_types, keys_for, top_keys};
+use super::rules::{
+    IMPORTED_CLASSES, MAX_DIGITS, MAX_ENUM_VALUE_LEN, MAX_FIELDS, MAX_NAME_LEN, MAX_PAGE_SIZE, MAX_SPEC_BYTES,
+    MAX_STR_LENGTH, MODEL_METHOD_FIELD_NAMES as MODEL_METHOD_FIELDS, RESERVED_DOMAINS,
+    RESERVED_FIELD_NAMES as RESERVED_FIELDS, SHADOWING_FIELD_NAMES as SHADOWING_FIELDS,
 };
 use super::{
     Api, Bounds, DefaultValue, Dependency, Domain, Field, FieldKind, FileKind, IdKind, Number, OnDelete, Operation,
     SortKey,
 };
 use crate::diag::{Diagnostic, Source, did_you_mean};
-use crate::names::{DomainNames, is_python_identifier, is_snake_case};
-
-/// Longest domain or field name: keeps table, index and enum type names
-/// within PostgreSQL's 63-byte identifier limit.
-pub const MAX_NAME_LEN: usize = 40;
-/// Longest spec file accepted.
-pub const MAX_SPEC_BYTES: usize = 256 * 1024;
-const MAX_FIELDS: usize = 200;
-const MAX_STR_LENGTH: u64 = 10_485_760;
-
-/// Class names the generated modules import; a domain whose class name is
-/// one of them would shadow it.
-pub(crate) const IMPORTED_CLASSES: &[&str] = &[
-    "Field",
-    "Query",
-    "Path",
-    "Response",
-    "Depends",
-    "Annotated",
-    "Literal",
-    "Self",
-    "Any",
-    "Mapping",
-    "Decimal",
-    "BaseModel",
-    "ConfigDict",
-    "PageDto",
-    "StrEnum",
-    "AsyncSession",
-    "JsonValue",
-    "Text",
-    "BigInteger",
-];
-
-/// Domain names that clash with the layout or with generated module names.
-pub const RESERVED_DOMAINS: &[&str] = &["shared", "base", "session", "types", "page", "api", "deps"];
+use crate::names::{DomainNames, is_python_identifier, is_snake_case, python_float};
 
 struct Reader<'s> {
     source: &'s Source,
@@ -114,10 +81,33 @@ impl Reader<'_> {
         }
     }
 
-    fn positive(&mut self, key: &str, value: &Value<'_>, max: u64) -> Option<u32> {
+    /// One of the names of a closed set (`id`, `on_delete`): the member, or an
+    /// error listing them.
+    fn one_of<T: Copy, const N: usize>(
+        &mut self,
+        key: &str,
+        value: &Value<'_>,
+        what: &str,
+        all: [T; N],
+        name: fn(T) -> &'static str,
+    ) -> Option<T> {
+        let text = self.string(key, value)?;
+        if let Some(member) = all.into_iter().find(|m| name(*m) == text) {
+            return Some(member);
+        }
+        let names = all.map(name);
+        let help = match did_you_mean(&text, names) {
+            Some(s) => format!("did you mean '{s}'?"),
+            None => format!("use {}", quoted_alternatives(&names)),
+        };
+        self.error(value.span(), format!("unknown {what} '{text}'")).help = Some(help);
+        None
+    }
+
+    fn positive(&mut self, key: &str, value: &Value<'_>, max: u32) -> Option<u32> {
         let n = self.integer(key, value)?;
-        match u64::try_from(n) {
-            Ok(n) if n >= 1 && n <= max => u32::try_from(n).ok(),
+        match u32::try_from(n) {
+            Ok(n) if n >= 1 && n <= max => Some(n),
             _ => {
                 self.error(value.span(), format!("'{key}' must be between 1 and {max}, found {n}"));
                 None
@@ -207,22 +197,22 @@ impl Reader<'_> {
     }
 }
 
+/// `"a", "b" or "c"`.
+fn quoted_alternatives(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+    match quoted.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
 /// "a" or "an" before a type name.
 fn article(word: &str) -> &'static str {
     if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
         "an"
     } else {
         "a"
-    }
-}
-
-/// Python literal of a float the way `repr` writes it.
-fn python_float(v: f64) -> String {
-    let s = format!("{v:?}");
-    if s.contains('.') || s.contains('e') {
-        s
-    } else {
-        format!("{s}.0")
     }
 }
 
@@ -300,19 +290,8 @@ pub fn parse_spec(source: &Source, name: &str, spec_path: &str, known: &[&str]) 
                 }
             }
             "id" => {
-                if let Some(s) = r.string("id", value) {
-                    match s.as_str() {
-                        "str" => id = IdKind::Str,
-                        "uuid" => id = IdKind::Uuid,
-                        "int" => id = IdKind::Int,
-                        other => {
-                            let help = match did_you_mean(other, ["str", "uuid", "int"]) {
-                                Some(s) => format!("did you mean '{s}'?"),
-                                None => "use \"str\", \"uuid\" or \"int\"".to_owned(),
-                            };
-                            r.error(value.span(), format!("unknown id kind '{other}'")).help = Some(help);
-                        }
-                    }
+                if let Some(kind) = r.one_of("id", value, "id kind", IdKind::ALL, IdKind::as_str) {
+                    id = kind;
                 }
             }
             "timestamps" => timestamps = r.boolean("timestamps", value).unwrap_or(true),
@@ -403,16 +382,16 @@ fn parse_field(
             Some(format!("add `type = \"str\"`; types: {}", field_types().join(", ")));
         return None;
     };
-    let ty = r.string("type", ty_value)?;
-    if !field_types().contains(&ty.as_str()) {
-        let help = match did_you_mean(&ty, field_types().iter().copied()) {
+    let ty_name = r.string("type", ty_value)?;
+    let Some(ty) = FieldType::from_name(&ty_name) else {
+        let help = match did_you_mean(&ty_name, field_types().iter().copied()) {
             Some(s) => format!("did you mean '{s}'?"),
             None => format!("types: {}", field_types().join(", ")),
         };
-        r.error(ty_value.span(), format!("unknown field type '{ty}'")).help = Some(help);
+        r.error(ty_value.span(), format!("unknown field type '{ty_name}'")).help = Some(help);
         return None;
-    }
-    let allowed = keys_for(&ty);
+    };
+    let allowed = keys_for(ty);
     let errors_before = r.errors.len();
 
     let mut optional = false;
@@ -430,7 +409,7 @@ fn parse_field(
     let mut values = None;
     let mut to = None;
     let mut on_delete = None;
-    let integer_only = matches!(ty.as_str(), "int" | "bigint");
+    let integer_only = matches!(ty, FieldType::Int | FieldType::BigInt);
 
     for (k, v) in table {
         let k_name = k.get_ref().as_ref();
@@ -444,9 +423,13 @@ fn parse_field(
             valid.extend(allowed);
             r.error(
                 k.span(),
-                format!("key '{k_name}' does not apply to a field of type '{ty}'"),
+                format!("key '{k_name}' does not apply to a field of type '{ty_name}'"),
             )
-            .help = Some(format!("{} '{ty}' field accepts: {}", article(&ty), valid.join(", ")));
+            .help = Some(format!(
+                "{} '{ty_name}' field accepts: {}",
+                article(&ty_name),
+                valid.join(", ")
+            ));
             continue;
         }
         match k_name {
@@ -464,15 +447,15 @@ fn parse_field(
             "gt" => bounds.gt = r.number(k_name, v, integer_only),
             "le" => bounds.le = r.number(k_name, v, integer_only),
             "lt" => bounds.lt = r.number(k_name, v, integer_only),
-            "max_digits" => max_digits = r.positive(k_name, v, 1000),
+            "max_digits" => max_digits = r.positive(k_name, v, MAX_DIGITS),
             "decimal_places" => {
                 decimal_places = r.integer(k_name, v).and_then(|n| {
-                    if (0..=1000).contains(&n) {
+                    if (0..=i64::from(MAX_DIGITS)).contains(&n) {
                         u32::try_from(n).ok()
                     } else {
                         r.error(
                             v.span(),
-                            format!("'decimal_places' must be between 0 and 1000, found {n}"),
+                            format!("'decimal_places' must be between 0 and {MAX_DIGITS}, found {n}"),
                         );
                         None
                     }
@@ -480,21 +463,7 @@ fn parse_field(
             }
             "values" => values = r.strings(k_name, v).map(|vals| (vals, v.span())),
             "to" => to = r.string(k_name, v).map(|s| (s, v.span())),
-            "on_delete" => {
-                on_delete = r.string(k_name, v).and_then(|s| match s.as_str() {
-                    "restrict" => Some(OnDelete::Restrict),
-                    "cascade" => Some(OnDelete::Cascade),
-                    "set_null" => Some(OnDelete::SetNull),
-                    other => {
-                        let help = match did_you_mean(other, ["restrict", "cascade", "set_null"]) {
-                            Some(s) => format!("did you mean '{s}'?"),
-                            None => "use \"restrict\", \"cascade\" or \"set_null\"".to_owned(),
-                        };
-                        r.error(v.span(), format!("unknown on_delete '{other}'")).help = Some(help);
-                        None
-                    }
-                })
-            }
+            "on_delete" => on_delete = r.one_of(k_name, v, "on_delete", OnDelete::ALL, OnDelete::as_str),
             _ => unreachable!("every field key is matched"),
         }
     }
@@ -528,8 +497,8 @@ fn parse_field(
     }
     check_bounds(r, key.span(), &bounds);
 
-    let kind = match ty.as_str() {
-        "str" => {
+    let kind = match ty {
+        FieldType::Str => {
             if let Some((p, span)) = &pattern {
                 if let Err(e) = regex::Regex::new(p) {
                     let text = e.to_string();
@@ -558,15 +527,15 @@ fn parse_field(
                 pattern: pattern.map(|p| p.0),
             }
         }
-        "text" => FieldKind::Text {
+        FieldType::Text => FieldKind::Text {
             min_length: min_len,
             max_length: max_len,
         },
-        "email" => FieldKind::Email {
+        FieldType::Email => FieldKind::Email {
             // RFC 5321 allows addresses of up to 320 characters.
             max_length: max_len.unwrap_or(320).max(6),
         },
-        "int" => {
+        FieldType::Int => {
             let int32 = f64::from(i32::MIN)..=f64::from(i32::MAX);
             let all = [&bounds.ge, &bounds.gt, &bounds.le, &bounds.lt];
             if all.into_iter().flatten().any(|n| !int32.contains(&n.value)) {
@@ -575,9 +544,9 @@ fn parse_field(
             }
             FieldKind::Int(bounds.clone())
         }
-        "bigint" => FieldKind::BigInt(bounds.clone()),
-        "float" => FieldKind::Float(bounds.clone()),
-        "decimal" => {
+        FieldType::BigInt => FieldKind::BigInt(bounds.clone()),
+        FieldType::Float => FieldKind::Float(bounds.clone()),
+        FieldType::Decimal => {
             let digits = max_digits.unwrap_or(12);
             let places = decimal_places.unwrap_or(2);
             if places > digits {
@@ -595,12 +564,12 @@ fn parse_field(
                 bounds: bounds.clone(),
             }
         }
-        "bool" => FieldKind::Bool,
-        "date" => FieldKind::Date,
-        "datetime" => FieldKind::Datetime,
-        "uuid" => FieldKind::Uuid,
-        "json" => FieldKind::Json,
-        "enum" => {
+        FieldType::Bool => FieldKind::Bool,
+        FieldType::Date => FieldKind::Date,
+        FieldType::Datetime => FieldKind::Datetime,
+        FieldType::Uuid => FieldKind::Uuid,
+        FieldType::Json => FieldKind::Json,
+        FieldType::Enum => {
             let Some((vals, span)) = values else {
                 r.error(key.span(), format!("enum field '{name}' needs 'values'")).help =
                     Some("add e.g. `values = [\"draft\", \"published\"]`".to_owned());
@@ -608,10 +577,12 @@ fn parse_field(
             };
             let mut seen: Vec<&str> = Vec::new();
             for (v, vspan) in &vals {
-                if !is_snake_case(v) || v.len() > 63 {
+                if !is_snake_case(v) || v.len() > MAX_ENUM_VALUE_LEN as usize {
                     r.error(
                         vspan.clone(),
-                        format!("enum value '{v}' must be lowercase snake_case (at most 63 characters)"),
+                        format!(
+                            "enum value '{v}' must be lowercase snake_case (at most {MAX_ENUM_VALUE_LEN} characters)"
+                        ),
                     );
                 } else if seen.contains(&v.as_str()) {
                     r.error(vspan.clone(), format!("enum value '{v}' is listed twice"));
@@ -625,7 +596,7 @@ fn parse_field(
                 values: vals.into_iter().map(|v| v.0).collect(),
             }
         }
-        "ref" => {
+        FieldType::Ref => {
             let Some((to, to_span)) = to else {
                 r.error(
                     key.span(),
@@ -656,7 +627,6 @@ fn parse_field(
             }
             FieldKind::Ref { to, to_span, on_delete }
         }
-        _ => unreachable!("type was checked against the field types"),
     };
 
     let default = raw_default.and_then(|v| parse_default(r, &kind, v));
@@ -709,13 +679,6 @@ fn check_bounds(r: &mut Reader<'_>, span: Range<usize>, b: &Bounds) {
     }
 }
 
-fn in_bounds(b: &Bounds, v: f64) -> bool {
-    b.ge.as_ref().is_none_or(|n| v >= n.value)
-        && b.gt.as_ref().is_none_or(|n| v > n.value)
-        && b.le.as_ref().is_none_or(|n| v <= n.value)
-        && b.lt.as_ref().is_none_or(|n| v < n.value)
-}
-
 /// Why no value of `digits` digits, `places` of them decimals, lies within
 /// the bounds (e.g. `ge = 1` with 3 digits that are all decimals).
 fn decimal_bounds_problem(b: &Bounds, digits: u32, places: u32) -> Option<String> {
@@ -741,15 +704,6 @@ fn decimal_bounds_problem(b: &Bounds, digits: u32, places: u32) -> Option<String
         )),
         _ => None,
     }
-}
-
-/// `in_bounds` for integer fields, exact: an f64 cannot hold every 64-bit
-/// integer, and int bounds are integers.
-fn in_int_bounds(b: &Bounds, v: i128) -> bool {
-    b.ge.as_ref().is_none_or(|n| v >= n.int())
-        && b.gt.as_ref().is_none_or(|n| v > n.int())
-        && b.le.as_ref().is_none_or(|n| v <= n.int())
-        && b.lt.as_ref().is_none_or(|n| v < n.int())
 }
 
 fn parse_default(r: &mut Reader<'_>, kind: &FieldKind, v: &Value<'_>) -> Option<DefaultValue> {
@@ -801,14 +755,14 @@ fn parse_default(r: &mut Reader<'_>, kind: &FieldKind, v: &Value<'_>) -> Option<
             } else {
                 (i64::MIN, i64::MAX)
             };
-            if n < lo || n > hi || !in_int_bounds(b, i128::from(n)) {
+            if n < lo || n > hi || !b.contains_int(i128::from(n)) {
                 r.error(span, format!("default {n} is outside the field's bounds"));
             }
             Some(DefaultValue::Int(n))
         }
         FieldKind::Float(b) | FieldKind::Decimal { bounds: b, .. } => {
             let n = r.number("default", v, false)?;
-            if !in_bounds(b, n.value) {
+            if !b.contains(n.value) {
                 r.error(span, format!("default {} is outside the field's bounds", n.text));
             }
             Some(DefaultValue::Number(n))
@@ -911,13 +865,13 @@ fn parse_api(
                 }
             }
             "page_size" => {
-                if let Some(n) = r.positive(k, v, 10_000) {
+                if let Some(n) = r.positive(k, v, MAX_PAGE_SIZE) {
                     api.page_size = n;
                     page_size_span = Some(v.span());
                 }
             }
             "max_page_size" => {
-                if let Some(n) = r.positive(k, v, 10_000) {
+                if let Some(n) = r.positive(k, v, MAX_PAGE_SIZE) {
                     api.max_page_size = n;
                 }
             }
@@ -984,7 +938,7 @@ fn column_problem(
             "name one of the spec's fields".to_owned(),
         ));
     };
-    let ty = field.kind.type_name();
+    let ty = field.kind.ty().as_str();
     let suitable = match list {
         "filters" => !matches!(
             field.kind,

@@ -55,7 +55,11 @@ impl Evaluator {
         let decision = decide(planned, old.as_deref());
         let needs_old = matches!(
             decision,
-            Decision::Create(_) | Decision::Update(_) | Decision::Conflict { .. }
+            Decision::Create(_)
+                | Decision::Update(_)
+                | Decision::Conflict { .. }
+                | Decision::Remove { backup: true }
+                | Decision::HoldsWork
         );
         Ok(Outcome {
             path,
@@ -98,24 +102,58 @@ pub fn evaluate(root: &Path, plan: Plan) -> anyhow::Result<Vec<Outcome>> {
     Evaluator::new(root)?.evaluate(plan)
 }
 
-/// Writes creations and updates; with `force`, conflicts too, after
-/// saving the old file under `.scaffold/backup/`. Returns the backups made.
-pub fn write(root: &Path, outcomes: &[Outcome], force: bool) -> anyhow::Result<Vec<String>> {
+/// A file saved under `.scaffold/backup/` before it was overwritten or removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Backup {
+    pub path: String,
+    pub saved_as: String,
+}
+
+/// Carries out the decisions: creations, updates and removals; with
+/// `force`, conflicts and files holding work too, after saving the old file
+/// under `.scaffold/backup/`. Returns the backups made.
+pub fn write(root: &Path, outcomes: &[Outcome], force: bool) -> anyhow::Result<Vec<Backup>> {
     let root = canonical_root(root)?;
     let mut backups = Vec::new();
+    let mut save = |o: &Outcome| -> anyhow::Result<()> {
+        if let Some(old) = &o.old {
+            let saved_as = backup(&root, &o.path, old)?;
+            backups.push(Backup {
+                path: o.path.clone(),
+                saved_as,
+            });
+        }
+        Ok(())
+    };
     let mut writes: Vec<(&Path, &str, bool)> = Vec::new();
+    let mut removals: Vec<&Path> = Vec::new();
     for o in outcomes {
         match &o.decision {
             Decision::Create(c) => writes.push((&o.target, c, true)),
             Decision::Update(c) => writes.push((&o.target, c, false)),
             Decision::Conflict { proposed, .. } if force => {
-                if let Some(old) = &o.old {
-                    backups.push(backup(&root, &o.path, old)?);
-                }
+                save(o)?;
                 writes.push((&o.target, proposed, false));
+            }
+            Decision::Remove { backup } => {
+                if *backup {
+                    save(o)?;
+                }
+                removals.push(&o.target);
+            }
+            Decision::HoldsWork if force => {
+                save(o)?;
+                removals.push(&o.target);
             }
             _ => {}
         }
+    }
+    for target in removals {
+        std::fs::remove_file(target).with_context(|| format!("cannot remove {}", target.display()))?;
+    }
+    for folder in emptied_folders(outcomes, force) {
+        let dir = resolve_inside(&root, &folder)?;
+        std::fs::remove_dir_all(&dir).with_context(|| format!("cannot remove {}", dir.display()))?;
     }
     // Each directory is created once, then files are written in parallel.
     let mut dirs: Vec<&Path> = writes.iter().filter_map(|(t, _, _)| t.parent()).collect();
@@ -207,11 +245,34 @@ pub fn backup(root: &Path, rel: &str, old: &str) -> anyhow::Result<String> {
     Ok(name)
 }
 
-/// Deletes project files (after `remove-domain` decided to).
-pub fn remove(root: &Path, rel: &str) -> anyhow::Result<()> {
-    let root = canonical_root(root)?;
-    let target = resolve_inside(&root, rel)?;
-    std::fs::remove_file(&target).with_context(|| format!("cannot remove {rel}"))
+/// The folders (project-relative, without a trailing `/`) of
+/// [`Decision::RemoveFolder`] outcomes that the removals leave holding
+/// nothing but their `__init__.py` and Python's bytecode cache.
+pub fn emptied_folders(outcomes: &[Outcome], force: bool) -> Vec<String> {
+    let removed: Vec<&Path> = outcomes
+        .iter()
+        .filter(|o| match o.decision {
+            Decision::Remove { .. } => true,
+            Decision::HoldsWork => force,
+            _ => false,
+        })
+        .map(|o| o.target.as_path())
+        .collect();
+    let goes = |dir: &Path| {
+        std::fs::read_dir(dir).is_ok_and(|entries| {
+            entries.filter_map(Result::ok).all(|e| {
+                e.file_name() == "__init__.py"
+                    || e.file_name() == "__pycache__"
+                    || removed.contains(&e.path().as_path())
+            })
+        })
+    };
+    outcomes
+        .iter()
+        .filter(|o| o.decision == Decision::RemoveFolder)
+        .filter(|o| o.target.parent().is_some_and(goes))
+        .filter_map(|o| Some(o.path.rsplit_once('/')?.0.to_owned()))
+        .collect()
 }
 
 fn canonical_root(root: &Path) -> anyhow::Result<PathBuf> {
@@ -367,9 +428,15 @@ mod tests {
             "handwritten\n"
         );
         let backups = write(dir.path(), &outcomes, true).unwrap();
-        assert_eq!(backups, [".scaffold/backup/gen.py"]);
         assert_eq!(
-            std::fs::read_to_string(dir.path().join(&backups[0])).unwrap(),
+            backups,
+            [Backup {
+                path: "gen.py".to_owned(),
+                saved_as: ".scaffold/backup/gen.py".to_owned()
+            }]
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join(&backups[0].saved_as)).unwrap(),
             "handwritten\n"
         );
         assert!(

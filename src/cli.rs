@@ -105,6 +105,10 @@ pub struct RemoveDomainArgs {
     /// Also remove files with hand edits or custom code (backed up first).
     #[arg(long)]
     pub force: bool,
+
+    /// Print what would be removed without touching anything.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

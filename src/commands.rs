@@ -12,15 +12,15 @@ use crate::apply::{self, Outcome};
 use crate::cli::{CheckArgs, CheckFormat, GenerateArgs, InitArgs, ListArgs, NewDomainArgs, RemoveDomainArgs};
 use crate::config::{self, ProjectConfig};
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::layout;
 use crate::load::Project;
 use crate::load::{self, PendingSpec};
 use crate::names::is_python_identifier;
-use crate::output::{Reporter, Verb};
-use crate::plan::Plan;
+use crate::output::{Reporter, Verb, unified_diff};
+use crate::plan::{Plan, Policy};
 use crate::reconcile::{Conflict, Decision, same_but_whitespace};
 use crate::registry::{self, Registered};
 use crate::render;
-use crate::sections;
 use crate::spec::{self, Domain, Domains, FileKind};
 
 pub fn init(base: &Path, args: &InitArgs, reporter: &Reporter) -> anyhow::Result<ExitStatus> {
@@ -92,7 +92,7 @@ pub fn init(base: &Path, args: &InitArgs, reporter: &Reporter) -> anyhow::Result
 pub fn new_domain(base: &Path, args: &NewDomainArgs, reporter: &Reporter) -> anyhow::Result<ExitStatus> {
     let project = load::discover(base)?;
     let name = args.name.as_str();
-    let spec_rel = load::spec_path(&project, name);
+    let spec_rel = layout::spec_path(&project.config, name);
     if let Some(problem) = spec::domain_name_problem(name) {
         return Err(Diagnostics(vec![
             Diagnostic::file(&spec_rel, problem).with_help("domain names look like 'artist' or 'art_fair'"),
@@ -309,6 +309,10 @@ fn verb(decision: &Decision, force: bool) -> Verb {
         Decision::Exist => Verb::Exist,
         Decision::Conflict { .. } if force => Verb::Force,
         Decision::Conflict { .. } => Verb::Conflict,
+        Decision::Remove { .. } | Decision::RemoveFolder => Verb::Remove,
+        Decision::HoldsWork if force => Verb::Remove,
+        Decision::HoldsWork => Verb::Keep,
+        Decision::Absent => Verb::Unchanged,
     }
 }
 
@@ -347,7 +351,7 @@ fn write_outcomes(
     }
     let backups = apply::write(&project.root, outcomes, mode.force)?;
     for b in &backups {
-        reporter.say(&format!("saved the old file as {b}"));
+        reporter.say(&format!("saved the old file as {}", b.saved_as));
     }
     if conflicts > 0 && !mode.force {
         reporter.say(&format!(
@@ -360,11 +364,34 @@ fn write_outcomes(
     Ok(ExitStatus::Success)
 }
 
+/// How a file differs from what the specs produce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+enum State {
+    Missing,
+    Stale,
+    Conflict,
+    Orphan,
+}
+
+impl State {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Missing => "missing",
+            Self::Stale => "stale",
+            Self::Conflict => "conflict",
+            Self::Orphan => "orphan",
+        }
+    }
+}
+
+const ORPHAN_REASON: &str = "its spec was deleted: delete this file, or restore the spec";
+
 /// One way in which the tree differs from what the specs produce.
 #[derive(Debug, serde::Serialize)]
 struct Finding {
     path: String,
-    state: &'static str,
+    state: State,
     reason: String,
     /// 1-based line of the first difference in the file on disk.
     line: usize,
@@ -445,15 +472,18 @@ fn check_tree(base: &Path, args: &CheckArgs, reporter: &Reporter) -> anyhow::Res
     let dp = domain_outcomes(&project, &domains, &args.domains, Plan::default())?;
     let mut findings: Vec<Finding> = dp.outcomes.iter().filter_map(finding).collect();
     // main.py has no fingerprint: its blocks tell whether the specs changed.
-    if let Some(f) = findings.iter_mut().find(|f| f.path == dp.main && f.state == "stale") {
+    if let Some(f) = findings
+        .iter_mut()
+        .find(|f| f.path == dp.main && f.state == State::Stale)
+    {
         f.reason = registration_change(&dp.registered);
     }
     if args.domains.is_empty() {
         let planned: HashSet<&str> = dp.outcomes.iter().map(|o| o.path.as_str()).collect();
         for path in load::orphans(&project, &domains, &planned)? {
             findings.push(Finding {
-                reason: "its spec was deleted: delete this file, or restore the spec".to_owned(),
-                state: "orphan",
+                reason: ORPHAN_REASON.to_owned(),
+                state: State::Orphan,
                 line: 1,
                 diff: String::new(),
                 path,
@@ -472,9 +502,9 @@ fn check_tree(base: &Path, args: &CheckArgs, reporter: &Reporter) -> anyhow::Res
             format!("{} stale", findings.len())
         }
     );
-    let fix = if findings.iter().any(|f| f.state == "orphan") && findings.iter().all(|f| f.state == "orphan") {
+    let fix = if findings.iter().all(|f| f.state == State::Orphan) {
         "to fix: delete the orphaned files (or restore their specs) and commit the result"
-    } else if findings.iter().any(|f| f.state == "conflict") {
+    } else if findings.iter().any(|f| f.state == State::Conflict) {
         "to fix: move hand edits into custom sections or the spec, then run `scaffold generate` (or `scaffold generate --force`), and commit the result"
     } else {
         "to fix: run `scaffold generate` and commit the result"
@@ -482,7 +512,7 @@ fn check_tree(base: &Path, args: &CheckArgs, reporter: &Reporter) -> anyhow::Res
     match args.format {
         CheckFormat::Human => {
             for f in &findings {
-                reporter.file(Verb::Stale, &format!("{} ({}: {})", f.path, f.state, f.reason));
+                reporter.file(Verb::Stale, &format!("{} ({}: {})", f.path, f.state.as_str(), f.reason));
                 if !f.diff.is_empty() {
                     reporter.raw(&f.diff);
                 }
@@ -507,7 +537,7 @@ fn check_tree(base: &Path, args: &CheckArgs, reporter: &Reporter) -> anyhow::Res
         }
         CheckFormat::Github => {
             for f in &findings {
-                let message = format!("{} ({}): {}. {fix}", f.state, f.path, f.reason);
+                let message = format!("{} ({}): {}. {fix}", f.state.as_str(), f.path, f.reason);
                 reporter.line(&format!(
                     "::error file={},line={},title=scaffold check::{}",
                     f.path,
@@ -548,14 +578,16 @@ fn registration_change(registered: &Registered) -> String {
 
 fn finding(o: &Outcome) -> Option<Finding> {
     let old = o.old.as_deref().unwrap_or_default();
+    let nothing = String::new();
     let (state, reason, new) = match &o.decision {
-        Decision::Unchanged | Decision::Exist => return None,
-        Decision::Create(new) => ("missing", "the file does not exist".to_owned(), new),
+        Decision::Unchanged | Decision::Exist | Decision::Absent | Decision::RemoveFolder => return None,
+        Decision::Remove { .. } | Decision::HoldsWork => (State::Orphan, ORPHAN_REASON.to_owned(), &nothing),
+        Decision::Create(new) => (State::Missing, "the file does not exist".to_owned(), new),
         Decision::Update(new) if same_but_whitespace(old, new) => {
-            ("stale", "it differs only in formatting".to_owned(), new)
+            (State::Stale, "it differs only in formatting".to_owned(), new)
         }
         Decision::Update(new) => (
-            "stale",
+            State::Stale,
             "the spec or scaffold's templates changed since the last generate".to_owned(),
             new,
         ),
@@ -567,7 +599,7 @@ fn finding(o: &Outcome) -> Option<Finding> {
                 Conflict::HandEdited => "its generated part was edited by hand".to_owned(),
                 other => other.describe(),
             };
-            ("conflict", why, proposed)
+            (State::Conflict, why, proposed)
         }
     };
     Some(Finding {
@@ -583,14 +615,6 @@ fn first_difference(old: &str, new: &str) -> usize {
     old.lines().zip(new.lines()).take_while(|(a, b)| a == b).count() + 1
 }
 
-pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
-    similar::TextDiff::from_lines(old, new)
-        .unified_diff()
-        .context_radius(3)
-        .header(&format!("a/{path}"), &format!("b/{path}"))
-        .to_string()
-}
-
 /// GitHub workflow commands need `%`, CR and LF escaped in messages.
 fn github_escape(s: &str) -> String {
     s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
@@ -600,7 +624,33 @@ fn github_escape(s: &str) -> String {
 #[derive(Debug, serde::Serialize)]
 struct FileState {
     path: String,
-    state: &'static str,
+    state: ListedState,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+enum ListedState {
+    #[serde(rename = "up to date")]
+    UpToDate,
+    #[serde(rename = "missing")]
+    Missing,
+    #[serde(rename = "edited")]
+    Edited,
+    #[serde(rename = "stale")]
+    Stale,
+    #[serde(rename = "owned")]
+    Owned,
+}
+
+impl ListedState {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::UpToDate => "up to date",
+            Self::Missing => "missing",
+            Self::Edited => "edited",
+            Self::Stale => "stale",
+            Self::Owned => "owned",
+        }
+    }
 }
 
 #[derive(Debug, serde::Serialize)]
@@ -622,17 +672,20 @@ pub fn list(base: &Path, args: &ListArgs, reporter: &Reporter) -> anyhow::Result
             .filter(|o| !matches!(o.decision, Decision::Exist))
             .map(|o| FileState {
                 state: match o.decision {
-                    Decision::Unchanged => "up to date",
-                    Decision::Create(_) => "missing",
-                    Decision::Conflict { .. } => "edited",
-                    _ => "stale",
+                    Decision::Unchanged => ListedState::UpToDate,
+                    Decision::Create(_) => ListedState::Missing,
+                    Decision::Conflict { .. } => ListedState::Edited,
+                    _ => ListedState::Stale,
                 },
                 path: o.path,
             })
             .collect();
         for kind in domain.owned.iter().copied() {
-            if let Some(path) = render::domain::path_of(&project.config, domain, kind) {
-                files.push(FileState { path, state: "owned" });
+            if let Some(path) = layout::domain_file(&project.config, &domain.names.snake, kind) {
+                files.push(FileState {
+                    path,
+                    state: ListedState::Owned,
+                });
             }
         }
         files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -655,7 +708,7 @@ pub fn list(base: &Path, args: &ListArgs, reporter: &Reporter) -> anyhow::Result
     for d in &report {
         reporter.line(&format!("{}  ({})", d.domain, d.spec));
         for f in &d.files {
-            reporter.line(&format!("  {:<10}  {}", f.state, f.path));
+            reporter.line(&format!("  {:<10}  {}", f.state.as_str(), f.path));
         }
     }
     Ok(ExitStatus::Success)
@@ -689,72 +742,85 @@ pub fn remove_domain(base: &Path, args: &RemoveDomainArgs, reporter: &Reporter) 
         let registry::RegistryError::Markers(m) = e;
         anyhow::anyhow!("{main}: {m}")
     })?;
-
-    let paths: Vec<String> = FileKind::ALL
-        .iter()
-        .filter(|k| domain.generates(**k))
-        .filter_map(|k| render::domain::path_of(&project.config, domain, *k))
-        .collect();
+    let outcomes = apply::evaluate(
+        &project.root,
+        removal_plan(&project.config, domain, &main, registered.content),
+    )?;
+    let folders = apply::emptied_folders(&outcomes, args.force);
+    let backups = if args.dry_run {
+        Vec::new()
+    } else {
+        apply::write(&project.root, &outcomes, args.force)?
+    };
+    // Where a file was saved before it went (a dry run names the folder).
+    let saved = |path: &str| match backups.iter().find(|b| b.path == path) {
+        Some(b) => format!("saved as {}", b.saved_as),
+        None => format!("to be saved under {}/", apply::BACKUP_DIR),
+    };
+    // Files first, then the folder, main.py and the spec.
     let mut kept = 0;
-    let init = render::domain::init_path(&project.config, domain);
-    for path in paths {
-        let Ok(text) = std::fs::read_to_string(project.root.join(&path)) else {
-            continue;
-        };
-        let pristine = sections::is_untouched(&text)
-            && sections::parse_sections(&text).is_ok_and(|s| s.iter().all(|s| s.body.trim().is_empty()));
-        if pristine || args.force {
-            if !pristine {
-                let backup = apply::backup(&project.root, &path, &text)?;
-                reporter.say(&format!("saved {path} as {backup}"));
+    let last = [main.as_str(), domain.spec_path.as_str()];
+    for o in outcomes.iter().filter(|o| !last.contains(&o.path.as_str())) {
+        match o.decision {
+            Decision::Remove { .. } => reporter.file(Verb::Remove, &o.path),
+            Decision::HoldsWork if args.force => {
+                reporter.say(&format!("{}: {}", o.path, saved(&o.path)));
+                reporter.file(Verb::Remove, &o.path);
             }
-            apply::remove(&project.root, &path)?;
-            reporter.file(Verb::Remove, &path);
-        } else {
-            kept += 1;
-            reporter.file(
-                Verb::Keep,
-                &format!("{path} (hand edits or custom code; delete it yourself or use --force)"),
-            );
+            Decision::HoldsWork => {
+                kept += 1;
+                let why = "hand edits or custom code; delete it yourself or use --force";
+                reporter.file(Verb::Keep, &format!("{} ({why})", o.path));
+            }
+            Decision::Exist => {
+                kept += 1;
+                reporter.file(Verb::Keep, &format!("{} (owned by the team)", o.path));
+            }
+            _ => {}
         }
     }
-    for kind in domain.owned.iter() {
-        if let Some(path) = render::domain::path_of(&project.config, domain, *kind)
-            && project.root.join(&path).exists()
-        {
-            kept += 1;
-            reporter.file(Verb::Keep, &format!("{path} (owned by the team)"));
-        }
+    for folder in &folders {
+        reporter.file(Verb::Remove, &format!("{folder}/"));
     }
-    // The folder's __init__.py goes with the last generated file in it.
-    let folder = project.root.join(&init).parent().map(Path::to_path_buf);
-    if let Some(folder) = folder {
-        let only_init = std::fs::read_dir(&folder)
-            .map(|entries| {
-                entries
-                    .filter_map(Result::ok)
-                    .all(|e| e.file_name() == "__init__.py" || e.file_name() == "__pycache__")
-            })
-            .unwrap_or(false);
-        if only_init && folder.exists() {
-            std::fs::remove_dir_all(&folder).with_context(|| format!("cannot remove {}", folder.display()))?;
-            reporter.file(Verb::Remove, &format!("{}/", init.trim_end_matches("/__init__.py")));
-        }
-    }
-    if registered.content != main_py {
-        let mut plan = Plan::default();
-        plan.whole(main.clone(), registered.content);
-        let outcomes = apply::evaluate(&project.root, plan)?;
-        apply::write(&project.root, &outcomes, false)?;
+    if outcomes
+        .iter()
+        .any(|o| o.path == main && matches!(o.decision, Decision::Update(_)))
+    {
         reporter.file(Verb::Unregister, &format!("{name} from {main}"));
     }
-    let spec_text = load::read_project_file(&project.root, &domain.spec_path)?;
-    let backup = apply::backup(&project.root, &domain.spec_path, &spec_text)?;
-    apply::remove(&project.root, &domain.spec_path)?;
-    reporter.file(Verb::Remove, &format!("{} (saved as {backup})", domain.spec_path));
+    reporter.file(
+        Verb::Remove,
+        &format!("{} ({})", domain.spec_path, saved(&domain.spec_path)),
+    );
+    if args.dry_run {
+        reporter.say("dry run: nothing was removed");
+        return Ok(ExitStatus::Success);
+    }
     Ok(if kept > 0 {
         ExitStatus::Failure
     } else {
         ExitStatus::Success
     })
+}
+
+/// What removing `domain` means, file by file: its generated files go
+/// unless they hold work, its folder goes once empty, main.py loses its
+/// router, and the spec goes after a backup.
+fn removal_plan(config: &ProjectConfig, domain: &Domain, main: &str, main_py: String) -> Plan {
+    let mut plan = Plan::default();
+    let name = &domain.names.snake;
+    for kind in FileKind::ALL {
+        if let Some(path) = layout::domain_file(config, name, kind) {
+            let policy = if domain.generates(kind) {
+                Policy::Remove
+            } else {
+                Policy::Owned
+            };
+            plan.without(path, policy);
+        }
+    }
+    plan.without(layout::domain_init(config, name), Policy::RemoveFolder);
+    plan.whole(main, main_py);
+    plan.without(domain.spec_path.clone(), Policy::Discard);
+    plan
 }

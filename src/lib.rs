@@ -9,6 +9,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod diag;
+pub mod layout;
 pub mod load;
 pub mod names;
 pub mod output;
@@ -79,6 +80,7 @@ mod tests {
         let pure = [
             ("config", include_str!("config.rs")),
             ("diag", include_str!("diag.rs")),
+            ("layout", include_str!("layout.rs")),
             ("names", include_str!("names.rs")),
             ("plan", include_str!("plan.rs")),
             ("reconcile", include_str!("reconcile.rs")),
@@ -89,6 +91,7 @@ mod tests {
             ("spec::format", include_str!("spec/format.rs")),
             ("spec::parse", include_str!("spec/parse.rs")),
             ("spec::resolve", include_str!("spec/resolve.rs")),
+            ("spec::rules", include_str!("spec/rules.rs")),
             ("render", include_str!("render/mod.rs")),
             ("render::domain", include_str!("render/domain.rs")),
             ("render::fields", include_str!("render/fields.rs")),

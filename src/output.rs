@@ -102,7 +102,7 @@ impl Reporter {
 
     /// A unified diff, coloured when colour is on.
     pub fn diff(&self, path: &str, old: &str, new: &str) {
-        self.raw(&crate::commands::unified_diff(path, old, new));
+        self.raw(&unified_diff(path, old, new));
     }
 
     /// Text printed as is (a diff), coloured line by line.
@@ -145,4 +145,13 @@ pub fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
         ColorChoice::Never => false,
         ColorChoice::Auto => is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     }
+}
+
+/// A unified diff of one file, `a/path` to `b/path`, with 3 lines of context.
+pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .to_string()
 }

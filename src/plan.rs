@@ -12,6 +12,17 @@ pub enum Policy {
     /// Generated code with a fingerprint header and custom sections: kept
     /// up to date unless edited by hand outside its sections.
     Generated,
+    /// A generated file that must go (its domain is removed): deleted when
+    /// it is untouched with empty custom sections, else it holds someone's
+    /// work and stays unless forced.
+    Remove,
+    /// A file that goes after a copy is saved (the spec of a removed domain).
+    Discard,
+    /// A domain folder's `__init__.py`: it goes, with its folder, once
+    /// nothing else is left in the folder.
+    RemoveFolder,
+    /// A file handed over to the team: left alone, reported if present.
+    Owned,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +49,16 @@ impl Plan {
 
     pub fn whole(&mut self, path: impl Into<String>, content: impl Into<String>) {
         self.insert(path.into(), content.into(), Policy::Whole);
+    }
+
+    /// A path whose file should not be there any more, or is the team's
+    /// ([`Policy::Remove`], [`Policy::Discard`], [`Policy::RemoveFolder`], [`Policy::Owned`]).
+    pub fn without(&mut self, path: impl Into<String>, policy: Policy) {
+        debug_assert!(matches!(
+            policy,
+            Policy::Remove | Policy::Discard | Policy::RemoveFolder | Policy::Owned
+        ));
+        self.insert(path.into(), String::new(), policy);
     }
 
     fn insert(&mut self, path: String, content: String, policy: Policy) {

@@ -20,6 +20,17 @@ pub enum Decision {
         reason: Conflict,
         proposed: String,
     },
+    /// The file goes; `backup`: a copy is saved first.
+    Remove {
+        backup: bool,
+    },
+    /// The file should go but holds hand edits or custom code: it stays,
+    /// unless forced (then it goes after a backup).
+    HoldsWork,
+    /// A domain folder's `__init__.py`: the folder goes if nothing else is left.
+    RemoveFolder,
+    /// Nothing is there, and nothing should be.
+    Absent,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,10 +59,23 @@ impl Conflict {
 }
 
 pub fn decide(planned: Planned, existing: Option<&str>) -> Decision {
+    let removal = matches!(
+        planned.policy,
+        Policy::Remove | Policy::Discard | Policy::RemoveFolder | Policy::Owned
+    );
     let Some(old) = existing else {
-        return Decision::Create(planned.content);
+        return if removal {
+            Decision::Absent
+        } else {
+            Decision::Create(planned.content)
+        };
     };
     match planned.policy {
+        Policy::Remove if is_pristine(old) => Decision::Remove { backup: false },
+        Policy::Remove => Decision::HoldsWork,
+        Policy::Discard => Decision::Remove { backup: true },
+        Policy::RemoveFolder => Decision::RemoveFolder,
+        Policy::Owned => Decision::Exist,
         Policy::Once => Decision::Exist,
         Policy::Whole => {
             if old == planned.content {
@@ -109,6 +133,13 @@ fn decide_generated(fresh: String, old: &str) -> Decision {
         };
     }
     Decision::Update(merged)
+}
+
+/// Whether a generated file is exactly scaffold's: no hand edit, and no
+/// code in its custom sections.
+fn is_pristine(text: &str) -> bool {
+    sections::is_untouched(text)
+        && sections::parse_sections(text).is_ok_and(|s| s.iter().all(|s| s.body.trim().is_empty()))
 }
 
 /// Whether two texts differ only in whitespace (a formatter's doing).

@@ -66,12 +66,12 @@ pub fn parse_sections(text: &str) -> Result<Vec<Section>, MarkerError> {
                 }
             }
         } else if trimmed.starts_with("# scaffold: begin") || trimmed.starts_with("# scaffold: end") {
-            if !trimmed.starts_with("# scaffold: begin router") && !trimmed.starts_with("# scaffold: end router") {
-                return Err(MarkerError {
-                    line: line_no,
-                    message: format!("unrecognised scaffold marker '{trimmed}'"),
-                });
-            }
+            // A misspelt custom marker, or main.py's registration markers
+            // (they belong in main.py alone).
+            return Err(MarkerError {
+                line: line_no,
+                message: format!("unrecognised scaffold marker '{trimmed}'"),
+            });
         } else if let Some((_, _, body)) = &mut open {
             body.push_str(line);
         }

@@ -481,6 +481,33 @@ fn remove_domain_unregisters_and_keeps_custom_code() {
 }
 
 #[test]
+fn remove_domain_dry_run_says_what_the_removal_does_and_touches_nothing() {
+    let dir = init_project();
+    assert_eq!(scaffold(dir.path(), ARTIST).code, 0);
+    let service = dir.path().join("backend/domain/artist/service.py");
+    write(
+        &service,
+        &read(&service).replace(
+            "    # scaffold: end custom methods",
+            "    LIMIT = 3\n    # scaffold: end custom methods",
+        ),
+    );
+    let before = snapshot_tree(dir.path());
+    let dry = scaffold(dir.path(), &["remove-domain", "artist", "--dry-run"]);
+    assert_eq!(dry.code, 0, "{}", dry.transcript());
+    assert_eq!(snapshot_tree(dir.path()), before, "a dry run writes nothing");
+    insta::assert_snapshot!("remove_domain_dry_run", dry.stdout);
+
+    // The real run prints the same lines (the spec's backup named).
+    let run = scaffold(dir.path(), &["remove-domain", "artist"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    insta::assert_snapshot!("remove_domain_run", run.stdout);
+    let forced = scaffold(dir.path(), &["remove-domain", "artist", "--force", "--dry-run"]);
+    assert_eq!(forced.code, 2, "the spec is gone: {}", forced.transcript());
+    assert_eq!(read(&service).matches("LIMIT = 3").count(), 1, "custom code kept");
+}
+
+#[test]
 fn hand_written_main_py_gets_the_blocks() {
     let dir = init_project();
     let main = dir.path().join("backend/main.py");

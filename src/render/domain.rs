@@ -5,10 +5,8 @@ use std::collections::BTreeSet;
 
 use askama::Template;
 
-use super::fields::{
-    Decl, EnumView, FieldImports, FieldView, FilterView, IdType, MAX_LINE, call, exploded, field_view, filter_view,
-    held_open,
-};
+use super::expr::{Expr, MAX_LINE, held_open};
+use super::fields::{Decl, EnumView, FieldImports, FieldView, FilterView, IdType, field_view, filter_view, kwarg};
 use super::imports::Imports;
 use super::py;
 use crate::config::ProjectConfig;
@@ -121,31 +119,25 @@ impl Ops {
     }
 }
 
+/// A tuple of strings as a class attribute: two or more are exploded.
 fn py_tuple(items: &[String]) -> String {
+    let tuple = Expr::tuple(items.iter().map(|i| Expr::str(i)).collect());
     match items {
-        [] => "()".to_owned(),
-        [one] => format!("({},)", py::string(one)),
-        many => exploded(4, "(", &many.iter().map(|i| py::string(i)).collect::<Vec<_>>(), ")"),
+        [] | [_] => tuple.flat(),
+        _ => tuple.exploded().layout(4, ""),
     }
 }
 
 /// A list constant, one item per line with a magic trailing comma.
-fn py_list(name: &str, items: &[String]) -> String {
+fn py_list(name: &str, items: Vec<Expr>) -> String {
     if items.is_empty() {
         return format!("{name}: list[Any] = []");
     }
-    // A tuple too long for its line is exploded as ruff would at 79
-    // columns; its magic trailing comma keeps it so at any length.
-    let items: Vec<String> = items
-        .iter()
-        .map(|i| match i.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
-            Some(inner) if "    ".len() + i.len() + ",".len() > MAX_LINE => {
-                exploded(4, "(", &py::split_top_level(inner), ")")
-            }
-            _ => i.clone(),
-        })
-        .collect();
-    exploded(0, &format!("{name} = ["), &items, "]")
+    Expr::subscript(format!("{name} = "), items).exploded().layout(0, "")
+}
+
+fn py_bool(b: bool) -> Expr {
+    Expr::atom(if b { "True" } else { "False" })
 }
 
 fn ops_of(d: &Domain) -> Ops {
@@ -201,40 +193,26 @@ impl View {
             IdKind::Uuid => "Unique id (UUID4).",
             IdKind::Int => "Unique id (assigned by the database).",
         };
-        let model_id = match domain.id {
-            IdKind::Str => Decl {
-                name: "id".into(),
-                annotation: "str".into(),
-                kwargs: vec![
-                    "default_factory=new_str_id".into(),
-                    "primary_key=True".into(),
-                    "max_length=36".into(),
-                    format!("description={}", py::string(id_desc)),
-                ],
-            },
-            IdKind::Uuid => Decl {
-                name: "id".into(),
-                annotation: "uuid.UUID".into(),
-                kwargs: vec![
-                    "default_factory=uuid.uuid4".into(),
-                    "primary_key=True".into(),
-                    format!("description={}", py::string(id_desc)),
-                ],
-            },
-            IdKind::Int => Decl {
-                name: "id".into(),
-                annotation: "int | None".into(),
-                kwargs: vec![
-                    "default=None".into(),
-                    "primary_key=True".into(),
-                    format!("description={}", py::string(id_desc)),
-                ],
-            },
+        let description = kwarg("description", py::string(id_desc));
+        let (annotation, value) = match domain.id {
+            IdKind::Str => ("str", kwarg("default_factory", "new_str_id")),
+            IdKind::Uuid => ("uuid.UUID", kwarg("default_factory", "uuid.uuid4")),
+            IdKind::Int => ("int | None", kwarg("default", "None")),
+        };
+        let mut kwargs = vec![value, kwarg("primary_key", "True")];
+        if domain.id == IdKind::Str {
+            kwargs.push(kwarg("max_length", "36"));
+        }
+        kwargs.push(description.clone());
+        let model_id = Decl {
+            name: "id".into(),
+            annotation: Expr::atom(annotation),
+            kwargs,
         };
         let response_id = Decl {
             name: "id".into(),
-            annotation: id.python.to_owned(),
-            kwargs: vec![format!("description={}", py::string(id_desc))],
+            annotation: Expr::atom(id.python),
+            kwargs: vec![description],
         };
         let mut sort_keys: Vec<String> = domain.api.sort.clone();
         if !sort_keys.contains(&domain.api.default_sort.column) {
@@ -312,17 +290,16 @@ impl View {
             "PageDto" => format!("{base}[{}ResponseDto]", self.class),
             _ => format!("{base}[{}]", self.class),
         };
-        call(0, &format!("class {}{suffix}", self.class), &[base], ":")
+        Expr::call(format!("class {}{suffix}", self.class), vec![base.into()]).layout(0, ":")
     }
 
     /// `self._repository = XRepository(session)`, exploded when it does not fit.
     pub fn repository_init(&self) -> String {
-        call(
-            8,
-            &format!("self._repository = {}Repository", self.class),
-            &["session".to_owned()],
-            "",
+        Expr::call(
+            format!("self._repository = {}Repository", self.class),
+            vec!["session".into()],
         )
+        .layout(8, "")
     }
 
     /// The row a service's create method adds, as the argument of
@@ -330,30 +307,31 @@ impl View {
     /// statement (without).
     pub fn new_row(&self) -> String {
         if self.timestamps {
-            call(
-                12,
+            Expr::call(
                 &self.class,
-                &["**values".into(), "created_at=now".into(), "updated_at=now".into()],
-                ",",
+                vec![
+                    "**values".into(),
+                    kwarg("created_at", "now"),
+                    kwarg("updated_at", "now"),
+                ],
             )
+            .layout(12, ",")
         } else {
-            call(
-                8,
+            Expr::call(
                 "row = self._repository.add",
-                &[format!("{}(**values)", self.class)],
-                "",
+                vec![format!("{}(**values)", self.class).into()],
             )
+            .layout(8, "")
         }
     }
 
     /// `return XResponseDto.from_model(row)` in a service method.
     pub fn return_response(&self) -> String {
-        call(
-            8,
-            &format!("return {}ResponseDto.from_model", self.class),
-            &["row".to_owned()],
-            "",
+        Expr::call(
+            format!("return {}ResponseDto.from_model", self.class),
+            vec!["row".into()],
         )
+        .layout(8, "")
     }
 
     /// A router's call of its service, e.g. `return await service.get_x(id)`,
@@ -364,17 +342,17 @@ impl View {
         } else {
             format!("{op}_{}", self.snake)
         };
-        let args: Vec<String> = args
+        let args = args
             .iter()
             .map(|a| {
                 if *a == "id" {
-                    self.id_param.clone()
+                    Expr::atom(&self.id_param)
                 } else {
-                    (*a).to_owned()
+                    Expr::atom(*a)
                 }
             })
             .collect();
-        call(4, &format!("{prefix}service.{method}"), &args, "")
+        Expr::call(format!("{prefix}service.{method}"), args).layout(4, "")
     }
 
     /// `list, get, create, update, delete` (those the spec has).
@@ -445,29 +423,23 @@ impl View {
 ///   `imports`); those declarations carry no constraints whose order could
 ///   matter, only descriptions and column settings.
 pub fn decl(d: &Decl, indent: usize, imports: &mut Imports) -> String {
-    let pad = " ".repeat(indent);
-    let mut s = String::with_capacity(128);
-    s.push_str(&pad);
-    s.push_str(&d.name);
-    s.push_str(": ");
+    let annotation = d.annotation.flat();
+    let mut s = format!("{}{}: ", " ".repeat(indent), d.name);
     if d.kwargs.is_empty() {
-        s.push_str(&d.annotation);
+        s.push_str(&annotation);
         return s;
     }
-    let first_line = indent + d.name.len() + ": ".len() + d.annotation.len() + " = Field(".len();
+    let first_line = indent + d.name.len() + ": ".len() + annotation.len() + " = Field(".len();
     if first_line <= MAX_LINE {
-        s.push_str(&d.annotation);
-    } else if let Some(inner) = d
-        .annotation
-        .strip_prefix("Annotated[")
-        .and_then(|a| a.strip_suffix(']'))
-    {
-        s.push_str(&exploded(indent, "Annotated[", &py::split_top_level(inner), "]"));
+        s.push_str(&annotation);
+    } else if let Some(items) = d.annotation.items_of("Annotated") {
+        let exploded = Expr::subscript("Annotated", items.to_vec()).exploded();
+        s.push_str(&exploded.layout(indent, ""));
     } else {
         imports.from("typing", &["Annotated"]);
         return annotated_decl(s, d, indent);
     }
-    s.push_str(&exploded(indent, " = Field(", &d.kwargs, ")"));
+    s.push_str(&Expr::call(" = Field", d.kwargs.clone()).exploded().layout(indent, ""));
     s
 }
 
@@ -475,19 +447,15 @@ pub fn decl(d: &Decl, indent: usize, imports: &mut Imports) -> String {
 /// the `default=` kwarg assigned after it (pydantic and SQLModel read every
 /// other kwarg from the `Field` inside `Annotated`).
 fn annotated_decl(mut s: String, d: &Decl, indent: usize) -> String {
-    let default = d.kwargs.iter().find_map(|k| k.strip_prefix("default="));
-    let kwargs: Vec<String> = d
-        .kwargs
-        .iter()
-        .filter(|k| !k.starts_with("default="))
-        // Continuation lines of a multi-line kwarg move in by one level too.
-        .map(|k| k.replace('\n', "\n    "))
-        .collect();
-    let field = exploded(indent + 4, "Field(", &kwargs, ")");
-    s.push_str(&exploded(indent, "Annotated[", &[d.annotation.as_str(), &field], "]"));
+    let is_default = |k: &&Expr| k.keyword() == Some("default");
+    let default = d.kwargs.iter().find(is_default).map(|k| k.value().flat());
+    let kwargs = d.kwargs.iter().filter(|k| !is_default(k)).cloned().collect();
+    let field = Expr::call("Field", kwargs).exploded();
+    let annotated = Expr::subscript("Annotated", vec![d.annotation.clone(), field]).exploded();
+    s.push_str(&annotated.layout(indent, ""));
     if let Some(value) = default {
         s.push_str(" = ");
-        s.push_str(value);
+        s.push_str(&value);
     }
     s
 }
@@ -738,9 +706,9 @@ fn render_model(v: &View, mut imports: Imports) -> String {
                     name: name.into(),
                     annotation: "datetime".into(),
                     kwargs: vec![
-                        "default_factory=utc_now".into(),
-                        "sa_type=UtcDateTime".into(),
-                        format!("description=\"When the row was {what} (UTC).\""),
+                        kwarg("default_factory", "utc_now"),
+                        kwarg("sa_type", "UtcDateTime"),
+                        kwarg("description", format!("\"When the row was {what} (UTC).\"")),
                     ],
                 },
                 4,
@@ -779,10 +747,12 @@ fn render_dtos(v: &View, input: Imports, mut imports: Imports) -> String {
     }
     let mut keys = Vec::new();
     for k in &v.sort_keys {
-        keys.push(py::string(k));
-        keys.push(py::string(&format!("-{k}")));
+        keys.push(Expr::str(k));
+        keys.push(Expr::str(&format!("-{k}")));
     }
-    let sort_literal = exploded(0, &format!("{}SortKey = Literal[", v.class), &keys, "]");
+    let sort_literal = Expr::subscript(format!("{}SortKey = Literal", v.class), keys)
+        .exploded()
+        .layout(0, "");
     let mut response = vec![decl(&v.response_id, 4, &mut imports)];
     response.extend(v.fields.iter().map(|f| decl(&f.response, 4, &mut imports)));
     if v.timestamps {
@@ -791,7 +761,7 @@ fn render_dtos(v: &View, input: Imports, mut imports: Imports) -> String {
                 &Decl {
                     name: name.into(),
                     annotation: "datetime".into(),
-                    kwargs: vec![format!("description=\"When the row was {what} (UTC).\"")],
+                    kwargs: vec![kwarg("description", format!("\"When the row was {what} (UTC).\""))],
                 },
                 4,
                 &mut imports,
@@ -971,13 +941,14 @@ fn render_router(v: &View, mut imports: Imports) -> String {
     for f in &v.filters {
         let mut kwargs = f.query_kwargs.clone();
         if f.param != f.name {
-            kwargs.insert(0, format!("alias={}", py::string(&f.name)));
+            kwargs.insert(0, kwarg("alias", py::string(&f.name)));
         }
-        let query = call(8, "Query", &kwargs, ",");
-        list_params.push(format!(
-            "    {}: Annotated[\n        {} | None,\n        {query}\n    ] = None,",
-            f.param, f.param_type
-        ));
+        let items = vec![
+            Expr::atom(format!("{} | None", f.param_type)),
+            Expr::call("Query", kwargs),
+        ];
+        let param = Expr::subscript(format!("{}: Annotated", f.param), items).exploded();
+        list_params.push(format!("    {}", param.layout(4, " = None,")));
     }
     let dict = |entries: &[&str]| format!("{{{}}}", entries.join(", "));
     let c = |op: bool| if conflict(op) { vec!["409: CONFLICT"] } else { vec![] };
@@ -1088,74 +1059,75 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
     imports.module("uuid");
     imports.from("itertools", &["cycle"]);
 
-    let quote_list = |items: Vec<String>| items.into_iter().map(|i| py::string(&i)).collect::<Vec<_>>();
+    let quote_list = |items: Vec<String>| items.iter().map(|i| Expr::str(i)).collect::<Vec<_>>();
     // A ref field whose target tests cannot create rows stays out of payloads.
     let in_payload = |f: &FieldView| !f.is_ref || full_refs.iter().any(|(n, _)| *n == f.name);
-    let invalid: Vec<String> = v
+    let invalid: Vec<Expr> = v
         .fields
         .iter()
         .filter(|f| in_payload(f))
-        .flat_map(|f| f.invalid.iter().map(move |i| format!("({}, {i})", py::string(&f.name))))
+        .flat_map(|f| {
+            f.invalid
+                .iter()
+                .map(|i| Expr::tuple(vec![Expr::str(&f.name), Expr::atom(i)]))
+        })
         .collect();
-    let required: Vec<String> = quote_list(v.fields.iter().filter(|f| f.required).map(|f| f.name.clone()).collect());
-    let not_null: Vec<String> = quote_list(
+    let required: Vec<Expr> = quote_list(v.fields.iter().filter(|f| f.required).map(|f| f.name.clone()).collect());
+    let not_null: Vec<Expr> = quote_list(
         v.fields
             .iter()
             .filter(|f| !f.optional && in_payload(f))
             .map(|f| f.name.clone())
             .collect(),
     );
-    let nullable: Vec<String> = quote_list(
+    let nullable: Vec<Expr> = quote_list(
         v.fields
             .iter()
             .filter(|f| f.optional && in_payload(f))
             .map(|f| f.name.clone())
             .collect(),
     );
-    let unique: Vec<String> = quote_list(
+    let unique: Vec<Expr> = quote_list(
         v.fields
             .iter()
             .filter(|f| f.unique && in_payload(f))
             .map(|f| f.name.clone())
             .collect(),
     );
-    let refs: Vec<String> = full_refs
+    let refs: Vec<Expr> = full_refs
         .iter()
         .filter_map(|(n, _)| v.fields.iter().find(|f| f.name == *n))
         .filter_map(|f| {
             f.ref_id
                 .as_ref()
-                .map(|id| format!("({}, {})", py::string(&f.name), id.missing_literal()))
+                .map(|id| Expr::tuple(vec![Expr::str(&f.name), Expr::atom(id.missing_literal())]))
         })
         .collect();
     // Sort keys that are refs: rows of two new targets, whose ids give the
     // expected order.
-    let ref_sort_cases: Vec<String> = domain
+    let ref_sort_cases: Vec<Expr> = domain
         .api
         .sort
         .iter()
         .filter_map(|s| {
             full_refs.iter().find(|(field, _)| field == s)?;
             let optional = v.fields.iter().any(|f| f.name == *s && f.optional);
-            Some(format!(
-                "({}, {})",
-                py::string(s),
-                if optional { "True" } else { "False" }
-            ))
+            Some(Expr::tuple(vec![Expr::str(s), py_bool(optional)]))
         })
         .collect();
-    let sort_cases: Vec<String> = domain
+    let sort_cases: Vec<Expr> = domain
         .api
         .sort
         .iter()
         .filter_map(|s| v.fields.iter().find(|f| f.name == *s))
         .filter_map(|f| {
             f.sort_pair.as_ref().map(|(lo, hi)| {
-                format!(
-                    "({}, {lo}, {hi}, {})",
-                    py::string(&f.name),
-                    if f.optional { "True" } else { "False" }
-                )
+                Expr::tuple(vec![
+                    Expr::str(&f.name),
+                    Expr::atom(lo),
+                    Expr::atom(hi),
+                    py_bool(f.optional),
+                ])
             })
         })
         .collect();
@@ -1165,28 +1137,28 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
         .iter()
         .filter_map(|s| v.fields.iter().find(|f| f.name == *s))
         .collect();
-    let filter_cases: Vec<String> = filter_fields
+    let filter_cases: Vec<Expr> = filter_fields
         .iter()
         .filter(|f| !f.is_ref && !f.unique)
         .filter_map(|f| {
             f.filter_pair
                 .as_ref()
-                .map(|(a, b)| format!("({}, {a}, {b})", py::string(&f.name)))
+                .map(|(a, b)| Expr::tuple(vec![Expr::str(&f.name), Expr::atom(a), Expr::atom(b)]))
         })
         .collect();
-    let ref_filters: Vec<String> = quote_list(
+    let ref_filters: Vec<Expr> = quote_list(
         filter_fields
             .iter()
             .filter(|f| f.is_ref && full_refs.iter().any(|(n, _)| *n == f.name))
             .map(|f| f.name.clone())
             .collect(),
     );
-    let invalid_filters: Vec<String> = filter_fields
+    let invalid_filters: Vec<Expr> = filter_fields
         .iter()
         .flat_map(|f| {
             f.invalid_filters
                 .iter()
-                .map(move |i| format!("({}, {i})", py::string(&f.name)))
+                .map(|i| Expr::tuple(vec![Expr::str(&f.name), Expr::atom(i)]))
         })
         .collect();
 
@@ -1195,16 +1167,16 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
         .iter()
         .filter(|s| v.fields.iter().any(|f| f.name == **s && f.searchable_text))
         .collect();
-    let search_literals: Vec<String> = if can_create && o.list {
-        search_fields.iter().map(|s| py::string(s)).collect()
+    let search_literals: Vec<Expr> = if can_create && o.list {
+        search_fields.iter().map(|s| Expr::str(s)).collect()
     } else {
         Vec::new()
     };
     // Every field `q` searches, for the test that wildcards are literal.
-    let searched: Vec<String> = if search_fields.is_empty() || !can_create || !o.list {
+    let searched: Vec<Expr> = if search_fields.is_empty() || !can_create || !o.list {
         Vec::new()
     } else {
-        v.search.iter().map(|s| py::string(s)).collect()
+        v.search.iter().map(|s| Expr::str(s)).collect()
     };
     let mut tables = Vec::new();
     let flags = [
@@ -1224,12 +1196,16 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
     ];
     for (name, items) in flags {
         if !items.is_empty() {
-            tables.push(py_list(name, items));
+            tables.push(py_list(name, items.clone()));
         }
     }
     for (constant, values) in v.fields.iter().filter_map(|f| f.pool.as_ref()) {
-        let list = exploded(4, "[", values, "]");
-        tables.push(exploded(0, &format!("{constant} = cycle("), &[list], ")"));
+        let list = Expr::list(values.iter().map(Expr::atom).collect()).exploded();
+        tables.push(
+            Expr::call(format!("{constant} = cycle"), vec![list])
+                .exploded()
+                .layout(0, ""),
+        );
     }
 
     // `"field": default,` entries: a dict keeps long names and values in a
@@ -1238,7 +1214,11 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
         .fields
         .iter()
         .filter(|f| !f.required && !unique_with_default(f))
-        .filter_map(|f| f.default_literal.as_ref().map(|d| dict_entry(8, &f.name, d)))
+        .filter_map(|f| {
+            f.default_literal
+                .as_ref()
+                .map(|d| dict_entry(8, &f.name, &Expr::atom(d)))
+        })
         .collect();
     // Quantizing: "7.5" comes back with exactly `places` decimals.
     let decimals = v
@@ -1286,12 +1266,11 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
             (
                 f.name.clone(),
                 create_row_line("created = ", &f.name, "sent"),
-                call(
-                    8,
+                Expr::call(
                     "stored = datetime.fromisoformat",
-                    &[format!("body[{}]", py::string(&f.name))],
-                    "",
-                ),
+                    vec![Expr::atom(format!("body[{}]", py::string(&f.name)))],
+                )
+                .layout(8, ""),
             )
         })
         .collect::<Vec<_>>();
@@ -1374,7 +1353,10 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
         minimal_payload,
         full_refs,
         minimal_refs,
-        malformed_ids: py_list("MALFORMED_IDS", &v.id.malformed_literals()),
+        malformed_ids: py_list(
+            "MALFORMED_IDS",
+            v.id.malformed_literals().into_iter().map(Expr::atom).collect(),
+        ),
         tables,
         defaults,
         search_field: search_fields.first().map(|s| {
@@ -1404,35 +1386,18 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
     }))
 }
 
-/// `"key": value,` at `indent`; a call that does not fit is exploded with
-/// a magic trailing comma so every line length formats it the same.
 /// `<target>await create_row(client, field=value)` at indent 4, exploded
 /// when it does not fit.
 fn create_row_line(target: &str, field: &str, value: &str) -> String {
-    call(
-        4,
-        &format!("{target}await create_row"),
-        &["client".to_owned(), format!("{field}={value}")],
-        "",
-    )
+    let args = vec![Expr::atom("client"), kwarg(field, value)];
+    Expr::call(format!("{target}await create_row"), args).layout(4, "")
 }
 
 /// `"key": value,` at `indent`. A value too long for the line is exploded
 /// at its outer brackets as ruff would at 79 columns, with a magic trailing
 /// comma that keeps it so at any line length.
-fn dict_entry(indent: usize, key: &str, value: &str) -> String {
-    let key = py::string(key);
-    let one = format!("{key}: {value},");
-    if indent + one.len() <= MAX_LINE {
-        return one;
-    }
-    if let Some(inner) = value.strip_prefix('{').and_then(|v| v.strip_suffix('}')) {
-        return exploded(indent, &format!("{key}: {{"), &py::split_top_level(inner), "},");
-    }
-    match value.strip_suffix(')').and_then(|v| v.split_once('(')) {
-        Some((head, args)) => call(indent, &format!("{key}: {head}"), &py::split_top_level(args), ","),
-        None => one,
-    }
+fn dict_entry(indent: usize, key: &str, value: &Expr) -> String {
+    Expr::entry(key, value.clone()).layout(indent, ",")
 }
 
 fn decimal_fits(f: &crate::spec::Field, value: f64) -> bool {

@@ -1,6 +1,7 @@
 //! Per-field code: one uniform pattern per field type for the model, the
 //! three DTOs, list filters, and the values the generated tests use.
 
+use super::expr::{Expr, MAX_LINE, held_open};
 use super::imports::Imports;
 use super::py;
 use super::samples;
@@ -9,17 +10,16 @@ use crate::spec::{Bounds, DefaultValue, Domain, Domains, Field, FieldKind, IdKin
 
 pub const INT32: (i64, i64) = (i32::MIN as i64, i32::MAX as i64);
 pub const INT64: (i64, i64) = (i64::MIN, i64::MAX);
-pub const MAX_LINE: usize = 79;
 /// How many distinct values a unique field's tests draw from its pattern:
 /// more than any one test makes rows of a domain.
 const POOL_SIZE: usize = 16;
 
 /// `name: annotation = Field(kwargs...)`, rendered by the templates.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Decl {
     pub name: String,
-    pub annotation: String,
-    pub kwargs: Vec<String>,
+    pub annotation: Expr,
+    pub kwargs: Vec<Expr>,
 }
 
 /// An enum class generated for an `enum` field.
@@ -40,7 +40,7 @@ impl EnumView {
     /// `class X(StrEnum):`, with the base on a line of its own (and a magic
     /// trailing comma) when the name is too long for 79 columns.
     pub fn class_line(&self) -> String {
-        call(0, &format!("class {}", self.class), &["StrEnum".to_owned()], ":")
+        Expr::call(format!("class {}", self.class), vec![Expr::atom("StrEnum")]).layout(0, ":")
     }
 }
 
@@ -134,7 +134,7 @@ pub struct FieldView {
     pub ref_id: Option<IdType>,
     pub on_delete: Option<crate::spec::OnDelete>,
     /// Valid test value (a Python expression) for the full payload.
-    pub example: Option<String>,
+    pub example: Option<Expr>,
     /// Whether the field is required on create (no default, not optional).
     pub required: bool,
     /// The value a row gets when the field is left out (Python literal).
@@ -155,29 +155,44 @@ pub struct FieldView {
     pub pool: Option<(String, Vec<String>)>,
 }
 
+/// `name=value`, a keyword argument.
+pub fn kwarg(name: &str, value: impl ToString) -> Expr {
+    Expr::kwarg(name, Expr::atom(value.to_string()))
+}
+
 /// `ge`/`gt` and `le`/`lt` keyword arguments; integers without a spec bound
 /// get the column's range (`int_consts`: the names of its limits).
-fn number_bounds(b: &Bounds, int_consts: Option<(&str, &str)>) -> Vec<String> {
+fn number_bounds(b: &Bounds, int_consts: Option<(&str, &str)>) -> Vec<Expr> {
     let mut kw = Vec::new();
     match (&b.ge, &b.gt) {
-        (Some(n), _) => kw.push(format!("ge={}", n.text)),
-        (None, Some(n)) => kw.push(format!("gt={}", n.text)),
+        (Some(n), _) => kw.push(kwarg("ge", &n.text)),
+        (None, Some(n)) => kw.push(kwarg("gt", &n.text)),
         (None, None) => {
             if let Some((min, _)) = int_consts {
-                kw.push(format!("ge={min}"));
+                kw.push(kwarg("ge", min));
             }
         }
     }
     match (&b.le, &b.lt) {
-        (Some(n), _) => kw.push(format!("le={}", n.text)),
-        (None, Some(n)) => kw.push(format!("lt={}", n.text)),
+        (Some(n), _) => kw.push(kwarg("le", &n.text)),
+        (None, Some(n)) => kw.push(kwarg("lt", &n.text)),
         (None, None) => {
             if let Some((_, max)) = int_consts {
-                kw.push(format!("le={max}"));
+                kw.push(kwarg("le", max));
             }
         }
     }
     kw
+}
+
+/// Imports the column limits (`INT32_MIN`, ...) that `bounds` name.
+fn import_limits(bounds: &[Expr], imports: &mut Imports, shared: &str) {
+    for k in bounds {
+        let value = k.value().flat();
+        if value.starts_with("INT") {
+            imports.from(shared, &[&value]);
+        }
+    }
 }
 
 /// The integer range a field accepts. Bounds are read from their text: an
@@ -208,9 +223,9 @@ fn py_int(v: i128) -> String {
 /// of the tests: distinct for as many rows as there are values, whatever
 /// other fields draw meanwhile (a small value space would repeat under a
 /// shared counter).
-fn pooled(name: &str, values: Vec<String>, pool: &mut Option<(String, Vec<String>)>) -> String {
+fn pooled(name: &str, values: Vec<String>, pool: &mut Option<(String, Vec<String>)>) -> Expr {
     let constant = format!("{}_VALUES", name.to_uppercase());
-    let next = format!("next({constant})");
+    let next = Expr::call("next", vec![Expr::atom(&constant)]);
     *pool = Some((constant, values));
     next
 }
@@ -317,9 +332,12 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
     let pkg = imp.package.to_owned();
     let shared = format!("{pkg}.dtos.shared");
     let types = format!("{pkg}.db.types");
-    let description = py::string(&py::doc(
-        f.description.as_deref().unwrap_or(&capitalize(&py::words(&f.name))),
-    ));
+    let description = kwarg(
+        "description",
+        py::string(&py::doc(
+            f.description.as_deref().unwrap_or(&capitalize(&py::words(&f.name))),
+        )),
+    );
     let opt = |t: &str| {
         if f.optional {
             format!("{t} | None")
@@ -328,8 +346,8 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
         }
     };
 
-    let mut model_kw: Vec<String> = Vec::new();
-    let mut req_kw: Vec<String> = Vec::new();
+    let mut model_kw: Vec<Expr> = Vec::new();
+    let mut req_kw: Vec<Expr> = Vec::new();
     let mut enum_view = None;
     let mut ref_domain = None;
     let mut ref_id = None;
@@ -345,26 +363,27 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
     let name = &f.name;
 
     // (model type, request type, response type, example)
-    let (model_t, req_t, resp_t, example): (String, String, String, Option<String>) = match &f.kind {
+    let req = |t: &str| Expr::atom(opt(t));
+    let (model_t, req_t, resp_t, example): (String, Expr, String, Option<Expr>) = match &f.kind {
         FieldKind::Str {
             min_length,
             max_length,
             pattern,
         } => {
-            model_kw.push(format!("max_length={max_length}"));
+            model_kw.push(kwarg("max_length", max_length));
             if let Some(m) = min_length {
-                req_kw.push(format!("min_length={m}"));
+                req_kw.push(kwarg("min_length", m));
             }
-            req_kw.push(format!("max_length={max_length}"));
+            req_kw.push(kwarg("max_length", max_length));
             let req_t = if let Some(p) = pattern {
-                req_kw.push(format!("pattern={}", py::string(p)));
+                req_kw.push(kwarg("pattern", py::string(p)));
                 let ex = f.example.clone().unwrap_or_default();
-                req_kw.push(format!("examples=[{}]", py::string(&ex)));
+                req_kw.push(kwarg("examples", format!("[{}]", py::string(&ex))));
                 imp.dtos.from(&shared, &["NoNul"]);
-                format!("NoNul[{}]", opt("str"))
+                Expr::subscript("NoNul", vec![Expr::atom(opt("str"))])
             } else {
                 imp.dtos.from(&shared, &["NulFreeStr"]);
-                opt("NulFreeStr")
+                req("NulFreeStr")
             };
             let drawn = pattern.as_deref().map(|p| {
                 let min = min_length.unwrap_or(0) as usize;
@@ -379,7 +398,7 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
                 (Some(_), Some(_), Some(values)) if f.unique && values.len() >= 2 => {
                     Some(pooled(name, values, &mut pool))
                 }
-                (Some(_), Some(ex), _) => Some(py::string(ex)),
+                (Some(_), Some(ex), _) => Some(Expr::str(ex)),
                 // Too short for a counter: letters and digits, in turn.
                 (None, _, _) if f.unique && *max_length < 8 => {
                     let lo = min_length.unwrap_or(1).max(1);
@@ -387,12 +406,15 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
                     let values = samples::pattern_values(&class, 0, *max_length as usize, POOL_SIZE);
                     Some(pooled(name, values.iter().map(|v| py::string(v)).collect(), &mut pool))
                 }
-                _ if f.unique => Some(format!(
-                    "unique_text({}, {}, {max_length})",
-                    py::string(&py::words(name)),
-                    min_length.unwrap_or(0)
+                _ if f.unique => Some(Expr::call(
+                    "unique_text",
+                    vec![
+                        Expr::str(&py::words(name)),
+                        min_length.unwrap_or(0).to_string().into(),
+                        max_length.to_string().into(),
+                    ],
                 )),
-                _ => Some(py::string(&fit_text(
+                _ => Some(Expr::str(&fit_text(
                     &format!("Sample {}", py::words(name)),
                     *min_length,
                     Some(*max_length),
@@ -420,12 +442,12 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
         }
         FieldKind::Text { min_length, max_length } => {
             imp.model.from("sqlalchemy", &["Text"]);
-            model_kw.push("sa_type=Text".into());
+            model_kw.push(kwarg("sa_type", "Text"));
             if let Some(m) = min_length {
-                req_kw.push(format!("min_length={m}"));
+                req_kw.push(kwarg("min_length", m));
             }
             if let Some(m) = max_length {
-                req_kw.push(format!("max_length={m}"));
+                req_kw.push(kwarg("max_length", m));
             }
             imp.dtos.from(&shared, &["NulFreeStr"]);
             if min_length.is_some_and(|m| m >= 1) {
@@ -441,16 +463,16 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
                 sort_pair = Some((py::string(&"a".repeat(len)), py::string(&"b".repeat(len))));
             }
             searchable_text = max_length.is_none_or(|m| m >= 22) && min_length.is_none_or(|m| m <= 7);
-            let example = py::string(&fit_text(
+            let example = Expr::str(&fit_text(
                 &format!("Sample {}", py::words(name)),
                 *min_length,
                 *max_length,
             ));
-            ("str".into(), opt("NulFreeStr"), "str".into(), Some(example))
+            ("str".into(), req("NulFreeStr"), "str".into(), Some(example))
         }
         FieldKind::Email { max_length } => {
-            model_kw.push(format!("max_length={max_length}"));
-            req_kw.push(format!("max_length={max_length}"));
+            model_kw.push(kwarg("max_length", max_length));
+            req_kw.push(kwarg("max_length", max_length));
             imp.dtos.from("pydantic", &["EmailStr"]);
             invalid.push("\"not-an-email\"".into());
             invalid.push("\"a\\x00b@example.com\"".into());
@@ -463,17 +485,17 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
                 invalid_filters.push(too_long);
             }
             // The field name with dots: no `_`, which the search tests use.
-            let local = py::string(&name.replace('_', "."));
+            let local = Expr::str(&name.replace('_', "."));
             let example = if f.unique && *max_length < 24 {
                 // Short addresses: one letter or digit before `@x.co`.
                 let values = ('a'..='p').map(|c| py::string(&format!("{c}@x.co"))).collect();
                 pooled(name, values, &mut pool)
             } else if *max_length >= 320 {
-                format!("unique_email({local})")
+                Expr::call("unique_email", vec![local])
             } else {
-                format!("unique_email({local}, {max_length})")
+                Expr::call("unique_email", vec![local, max_length.to_string().into()])
             };
-            ("str".into(), opt("EmailStr"), "str".into(), Some(example))
+            ("str".into(), req("EmailStr"), "str".into(), Some(example))
         }
         FieldKind::Int(b) | FieldKind::BigInt(b) => {
             let big = matches!(f.kind, FieldKind::BigInt(_));
@@ -484,15 +506,10 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
             };
             if big {
                 imp.model.from("sqlalchemy", &["BigInteger"]);
-                model_kw.push("sa_type=BigInteger".into());
+                model_kw.push(kwarg("sa_type", "BigInteger"));
             }
             let kws = number_bounds(b, Some(consts));
-            for k in &kws {
-                if k.contains("INT") {
-                    let c = k.split('=').nth(1).unwrap_or_default().to_owned();
-                    imp.dtos.from(&shared, &[&c]);
-                }
-            }
+            import_limits(&kws, imp.dtos, &shared);
             req_kw.extend(kws);
             let (lo, hi) = int_range(b, range);
             let v1 = if lo <= 1 && 1 <= hi { 1 } else { lo };
@@ -512,15 +529,15 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
                 let values = (lo..=hi).take(POOL_SIZE).map(py_int).collect();
                 pooled(name, values, &mut pool)
             } else if f.unique {
-                format!("unique_int({}, {})", py_int(lo), py_int(hi))
+                Expr::call("unique_int", vec![py_int(lo).into(), py_int(hi).into()])
             } else {
-                v2.to_string()
+                v2.to_string().into()
             };
-            ("int".into(), opt("int"), "int".into(), Some(example))
+            ("int".into(), req("int"), "int".into(), Some(example))
         }
         FieldKind::Float(b) => {
             req_kw.extend(number_bounds(b, None));
-            req_kw.push("allow_inf_nan=False".into());
+            req_kw.push(kwarg("allow_inf_nan", "False"));
             let (v1, v2) = float_values(b);
             let (lo, hi) = float_range(b);
             if let Some(lo) = lo {
@@ -533,7 +550,12 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
             invalid.push("float(\"inf\")".into());
             invalid.push("\"abc\"".into());
             sort_pair = Some((python_float(v1), python_float(v2)));
-            ("float".into(), opt("float"), "float".into(), Some(python_float(v2)))
+            (
+                "float".into(),
+                req("float"),
+                "float".into(),
+                Some(python_float(v2).into()),
+            )
         }
         FieldKind::Decimal {
             max_digits,
@@ -545,10 +567,10 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
             imp.response.from("decimal", &["Decimal"]);
             imp.dtos.from("typing", &["Annotated"]);
             imp.dtos.from(&shared, &["Quantize"]);
-            model_kw.push(format!("max_digits={max_digits}"));
-            model_kw.push(format!("decimal_places={decimal_places}"));
-            req_kw.push(format!("max_digits={max_digits}"));
-            req_kw.push(format!("decimal_places={decimal_places}"));
+            model_kw.push(kwarg("max_digits", max_digits));
+            model_kw.push(kwarg("decimal_places", decimal_places));
+            req_kw.push(kwarg("max_digits", max_digits));
+            req_kw.push(kwarg("decimal_places", decimal_places));
             req_kw.extend(number_bounds(bounds, None));
             let int_digits = max_digits - decimal_places;
             let limit = if int_digits == 0 {
@@ -602,7 +624,10 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
                     py::string(&fmt_decimal(v2, *decimal_places)),
                 ));
             }
-            let req_t = format!("Annotated[{}, Quantize({decimal_places})]", opt("Decimal"));
+            let req_t = Expr::subscript(
+                "Annotated",
+                vec![req("Decimal"), Expr::atom(format!("Quantize({decimal_places})"))],
+            );
             // Unique: steps of the last place from v1, never past v2.
             let steps = ((v2 - v1) / step).floor().min(1e6);
             let example = if f.unique && steps < 1000.0 {
@@ -612,14 +637,16 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
                     .collect();
                 pooled(name, values, &mut pool)
             } else if f.unique {
-                format!(
-                    "unique_decimal({}, {}, {})",
-                    py::string(&fmt_decimal(v1, *decimal_places)),
-                    py::string(&fmt_decimal(step, *decimal_places)),
-                    steps as u64
+                Expr::call(
+                    "unique_decimal",
+                    vec![
+                        Expr::str(&fmt_decimal(v1, *decimal_places)),
+                        Expr::str(&fmt_decimal(step, *decimal_places)),
+                        (steps as u64).to_string().into(),
+                    ],
                 )
             } else {
-                py::string(&fmt_decimal(v2, *decimal_places))
+                Expr::str(&fmt_decimal(v2, *decimal_places))
             };
             ("Decimal".into(), req_t, "Decimal".into(), Some(example))
         }
@@ -632,7 +659,7 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
                 Some(DefaultValue::Bool(true)) => "False",
                 _ => "True",
             };
-            ("bool".into(), opt("bool"), "bool".into(), Some(example.into()))
+            ("bool".into(), req("bool"), "bool".into(), Some(example.into()))
         }
         FieldKind::Date => {
             imp.model.from("datetime", &["date"]);
@@ -644,14 +671,14 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
             sort_pair = Some(("\"1950-01-01\"".into(), "\"1960-01-01\"".into()));
             filter_pair = sort_pair.clone();
             let example = if f.unique { "unique_date()" } else { "\"2001-02-03\"" };
-            ("date".into(), opt("date"), "date".into(), Some(example.into()))
+            ("date".into(), req("date"), "date".into(), Some(example.into()))
         }
         FieldKind::Datetime => {
             imp.model.from("datetime", &["datetime"]);
             imp.model.from(&types, &["UtcDateTime"]);
             imp.response.from("datetime", &["datetime"]);
             imp.dtos.from(&shared, &["UtcDatetime"]);
-            model_kw.push("sa_type=UtcDateTime".into());
+            model_kw.push(kwarg("sa_type", "UtcDateTime"));
             is_datetime = true;
             for v in [
                 "\"2001-02-03T04:05:06\"",
@@ -672,7 +699,7 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
             };
             (
                 "datetime".into(),
-                opt("UtcDatetime"),
+                req("UtcDatetime"),
                 "datetime".into(),
                 Some(example.into()),
             )
@@ -690,7 +717,7 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
             filter_pair = sort_pair.clone();
             (
                 "uuid.UUID".into(),
-                opt("uuid.UUID"),
+                req("uuid.UUID"),
                 "uuid.UUID".into(),
                 Some("str(uuid.uuid4())".into()),
             )
@@ -700,7 +727,7 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
             imp.model.from("sqlalchemy", &["JSON"]);
             imp.response.from("pydantic", &["JsonValue"]);
             imp.dtos.from(&shared, &["FiniteJson"]);
-            model_kw.push("sa_type=JSON".into());
+            model_kw.push(kwarg("sa_type", "JSON"));
             for v in [
                 "{\"a\": float(\"nan\")}",
                 "[float(\"inf\")]",
@@ -711,9 +738,13 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
             }
             (
                 "JsonValue".into(),
-                opt("FiniteJson"),
+                req("FiniteJson"),
                 "JsonValue".into(),
-                Some("{\"tags\": [\"a\", \"b\"], \"size\": 1.5, \"on\": True}".into()),
+                Some(Expr::dict(vec![
+                    (Expr::str("tags"), Expr::atom("[\"a\", \"b\"]")),
+                    (Expr::str("size"), Expr::atom("1.5")),
+                    (Expr::str("on"), Expr::atom("True")),
+                ])),
             )
         }
         FieldKind::Enum { values } => {
@@ -721,12 +752,11 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
             let table = &domain.names.plural;
             imp.model.from("enum", &["StrEnum"]);
             imp.model.from(&types, &["enum_type"]);
-            let args = [class.clone(), format!("\"{}\"", enum_type_name(table, name))];
-            model_kw.push(
-                call(8, "sa_type=enum_type", &args, ",")
-                    .trim_end_matches(',')
-                    .to_owned(),
-            );
+            let args = vec![
+                Expr::atom(&class),
+                Expr::atom(format!("\"{}\"", enum_type_name(table, name))),
+            ];
+            model_kw.push(Expr::kwarg("sa_type", Expr::call("enum_type", args)));
             enum_view = Some(EnumView {
                 class: class.clone(),
                 doc: py::doc(
@@ -759,33 +789,32 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
                 .rev()
                 .find(|v| Some(v.as_str()) != default)
                 .unwrap_or(&values[0]);
-            (class.clone(), opt(&class), class, Some(py::string(example)))
+            (class.clone(), req(&class), class, Some(Expr::str(example)))
         }
         FieldKind::Ref { to, on_delete: od, .. } => {
             let target = &all[to];
             let id = IdType::of(target.id);
             if id.kind == IdKind::Str {
-                model_kw.push("max_length=36".into());
+                model_kw.push(kwarg("max_length", "36"));
             }
             if to != &domain.names.snake && refs_reach(all, to, &domain.names.snake) {
                 // A foreign key in a cycle of tables is added after the
                 // tables (use_alter), under a name it can be dropped by.
                 imp.model.from("sqlalchemy", &["ForeignKey"]);
-                let fk = exploded(
-                    12,
-                    "ForeignKey(",
-                    &[
-                        py::string(&format!("{}.id", target.names.plural)),
-                        format!("ondelete=\"{}\"", od.sql()),
-                        format!("name={}", py::string(&foreign_key_name(&domain.names.plural, name))),
-                        "use_alter=True".to_owned(),
+                let fk = Expr::call(
+                    "ForeignKey",
+                    vec![
+                        Expr::str(&format!("{}.id", target.names.plural)),
+                        kwarg("ondelete", format!("\"{}\"", od.sql())),
+                        kwarg("name", py::string(&foreign_key_name(&domain.names.plural, name))),
+                        kwarg("use_alter", "True"),
                     ],
-                    ")",
                 );
-                model_kw.push(format!("sa_column_args=[\n            {fk},\n        ]"));
+                let args = Expr::list(vec![fk.exploded()]).exploded();
+                model_kw.push(Expr::kwarg("sa_column_args", args));
             } else {
-                model_kw.push(format!("foreign_key=\"{}.id\"", target.names.plural));
-                model_kw.push(format!("ondelete=\"{}\"", od.sql()));
+                model_kw.push(kwarg("foreign_key", format!("\"{}.id\"", target.names.plural)));
+                model_kw.push(kwarg("ondelete", format!("\"{}\"", od.sql())));
             }
             id.add_python_import(imp.model);
             id.add_python_import(imp.response);
@@ -796,7 +825,7 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
             on_delete = Some(*od);
             let (python, param) = (id.python, id.param);
             ref_id = Some(id);
-            (python.into(), opt(param), python.into(), None)
+            (python.into(), req(param), python.into(), None)
         }
     };
 
@@ -805,41 +834,45 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
     // A spec default wins; an optional field without one defaults to None.
     let default_lit = default_literal(f, enum_view.as_ref()).or_else(|| f.optional.then(|| "None".to_owned()));
     if let Some(d) = &default_lit {
-        model.push(format!("default={d}"));
+        model.push(kwarg("default", d));
     }
     // An explicit null on an optional field is null: the default is the
     // model's (for omitted values) and not the column's, which SQLAlchemy
     // would also apply to None.
     if f.optional && f.default.is_some() {
-        model.push("sa_column_kwargs={\"default\": None}".into());
+        model.push(kwarg("sa_column_kwargs", "{\"default\": None}"));
     }
     model.extend(model_kw);
     if f.unique {
-        model.push("unique=True".into());
+        model.push(kwarg("unique", "True"));
     } else if f.index || matches!(f.kind, FieldKind::Ref { .. }) {
-        model.push("index=True".into());
+        model.push(kwarg("index", "True"));
     }
-    model.push(format!("description={description}"));
+    model.push(description.clone());
 
     let mut request = Vec::new();
     if let Some(d) = &default_lit {
-        request.push(format!("default={d}"));
+        request.push(kwarg("default", d));
     }
     request.extend(req_kw.iter().cloned());
-    request.push(format!("description={description}"));
+    request.push(description.clone());
 
     let update_t = match (&f.kind, f.optional) {
         (_, true) => req_t.clone(),
         // Quantize must wrap the nullable type, or the decimal constraints
         // are checked after quantizing (and so never fail).
-        (FieldKind::Decimal { decimal_places, .. }, false) => {
-            format!("Annotated[NotNull[Decimal], Quantize({decimal_places})]")
-        }
-        (_, false) => format!("NotNull[{req_t}]"),
+        (FieldKind::Decimal { decimal_places, .. }, false) => Expr::subscript(
+            "Annotated",
+            vec![
+                Expr::atom("NotNull[Decimal]"),
+                Expr::atom(format!("Quantize({decimal_places})")),
+            ],
+        ),
+        (_, false) => Expr::subscript("NotNull", vec![req_t.clone()]),
     };
-    let mut update = vec!["default=None".to_owned()];
+    let mut update = vec![kwarg("default", "None")];
     update.extend(req_kw);
-    update.push(format!("description={description}"));
+    update.push(description.clone());
 
     let required = !f.optional && f.default.is_none();
     FieldView {
@@ -847,7 +880,7 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
         optional: f.optional,
         model: Decl {
             name: name.clone(),
-            annotation: opt(&model_t),
+            annotation: Expr::atom(opt(&model_t)),
             kwargs: model,
         },
         request: Decl {
@@ -862,8 +895,8 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
         },
         response: Decl {
             name: name.clone(),
-            annotation: opt(&resp_t),
-            kwargs: vec![format!("description={description}")],
+            annotation: Expr::atom(opt(&resp_t)),
+            kwargs: vec![description.clone()],
         },
         enum_view,
         is_ref: ref_domain.is_some(),
@@ -926,7 +959,7 @@ pub struct FilterView {
     pub param: String,
     /// Annotation of the router parameter, without `| None`.
     pub param_type: String,
-    pub query_kwargs: Vec<String>,
+    pub query_kwargs: Vec<Expr>,
     /// The parameter of the service's list method, `name: T | None = None`.
     pub service_param: String,
 }
@@ -944,7 +977,7 @@ pub fn filter_view(
     let (param, plain) = match &f.kind {
         FieldKind::Str { max_length, .. } | FieldKind::Email { max_length } => {
             router.from(&shared, &["NulFreeStr"]);
-            kw.push(format!("max_length={max_length}"));
+            kw.push(kwarg("max_length", max_length));
             ("NulFreeStr".to_owned(), "str".to_owned())
         }
         FieldKind::Text { .. } => {
@@ -957,17 +990,14 @@ pub fn filter_view(
             } else {
                 ("INT32_MIN", "INT32_MAX")
             };
-            for k in number_bounds(b, Some(consts)) {
-                if k.contains("INT") {
-                    router.from(&shared, &[k.split('=').nth(1).unwrap_or_default()]);
-                }
-                kw.push(k);
-            }
+            let kws = number_bounds(b, Some(consts));
+            import_limits(&kws, router, &shared);
+            kw.extend(kws);
             ("int".to_owned(), "int".to_owned())
         }
         FieldKind::Float(b) => {
             kw.extend(number_bounds(b, None));
-            kw.push("allow_inf_nan=False".into());
+            kw.push(kwarg("allow_inf_nan", "False"));
             ("float".to_owned(), "float".to_owned())
         }
         FieldKind::Decimal {
@@ -977,8 +1007,8 @@ pub fn filter_view(
         } => {
             router.from("decimal", &["Decimal"]);
             service.from("decimal", &["Decimal"]);
-            kw.push(format!("max_digits={max_digits}"));
-            kw.push(format!("decimal_places={decimal_places}"));
+            kw.push(kwarg("max_digits", max_digits));
+            kw.push(kwarg("decimal_places", decimal_places));
             ("Decimal".to_owned(), "Decimal".to_owned())
         }
         FieldKind::Bool => ("bool".to_owned(), "bool".to_owned()),
@@ -1012,9 +1042,9 @@ pub fn filter_view(
         }
         FieldKind::Json => unreachable!("json fields are refused as filters"),
     };
-    kw.push(format!(
-        "description={}",
-        py::string(&format!("Only rows with this {}.", py::words(&f.name)))
+    kw.push(kwarg(
+        "description",
+        py::string(&format!("Only rows with this {}.", py::words(&f.name))),
     ));
     FilterView {
         name: f.name.clone(),
@@ -1043,41 +1073,4 @@ fn service_param(name: &str, plain: &str, indent: usize) -> String {
         &format!("{plain} | None"),
         " = None",
     )
-}
-
-/// `<head>(  # <comment>`, `inner` on a line of its own, `)<tail>`. For a
-/// line too long for 79 columns that has no comma to explode: ruff would
-/// wrap it at some line lengths only, but cannot close parentheses that a
-/// comment holds open, so it keeps this layout at all of them.
-pub fn held_open(indent: usize, head: &str, comment: &str, inner: &str, tail: &str) -> String {
-    let pad = " ".repeat(indent);
-    format!("{head}(  # {comment}\n{pad}    {inner}\n{pad}){tail}")
-}
-
-/// `Name(a, b)` on one line when `indent + text + suffix` fits in 79
-/// columns, else one argument per line with a magic trailing comma.
-pub fn call(indent: usize, head: &str, args: &[String], suffix: &str) -> String {
-    let one = format!("{head}({}){suffix}", args.join(", "));
-    if indent + one.len() <= MAX_LINE {
-        return one;
-    }
-    exploded(indent, &format!("{head}("), args, &format!("){suffix}"))
-}
-
-/// `open`, then one item a line at `indent + 4` with a magic trailing comma,
-/// then `close` at `indent`: the layout ruff keeps at every line length.
-pub fn exploded(indent: usize, open: &str, items: &[impl AsRef<str>], close: &str) -> String {
-    let pad = " ".repeat(indent);
-    let mut out = String::with_capacity(open.len() + close.len() + items.len() * 32);
-    out.push_str(open);
-    out.push('\n');
-    for item in items {
-        out.push_str(&pad);
-        out.push_str("    ");
-        out.push_str(item.as_ref());
-        out.push_str(",\n");
-    }
-    out.push_str(&pad);
-    out.push_str(close);
-    out
 }

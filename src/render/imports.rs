@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// Longest import line that stays on one line at every supported line
 /// length (79 is the smallest); longer ones are exploded with a trailing comma.
-const MAX_LINE: usize = 79;
+use super::expr::MAX_LINE;
 
 const STDLIB: &[&str] = &[
     "collections",

@@ -2,6 +2,7 @@
 //! in Rust (`names`, `spec`) before rendering, never in template filters.
 
 pub mod domain;
+pub mod expr;
 pub mod fields;
 pub mod imports;
 pub mod project;

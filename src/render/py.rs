@@ -45,37 +45,6 @@ pub fn doc(s: &str) -> String {
     flat
 }
 
-/// The comma-separated parts of a Python expression list, split only at
-/// commas outside brackets and string literals, each trimmed.
-pub fn split_top_level(list: &str) -> Vec<String> {
-    let mut parts = Vec::new();
-    let mut depth = 0usize;
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
-    let mut start = 0;
-    for (i, c) in list.char_indices() {
-        match (quote, c) {
-            (Some(_), _) if escaped => escaped = false,
-            (Some(_), '\\') => escaped = true,
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'') => quote = Some(c),
-            (None, '(' | '[' | '{') => depth += 1,
-            (None, ')' | ']' | '}') => depth = depth.saturating_sub(1),
-            (None, ',') if depth == 0 => {
-                parts.push(list[start..i].trim().to_owned());
-                start = i + 1;
-            }
-            (None, _) => {}
-        }
-    }
-    let last = list[start..].trim();
-    if !last.is_empty() {
-        parts.push(last.to_owned());
-    }
-    parts
-}
-
 /// The identifiers Python code uses, outside comments and string literals
 /// (inside f-strings every identifier counts, placeholders or not). What an
 /// import block needs is read off the code this way, the way ruff's F401 does.
@@ -180,18 +149,6 @@ mod tests {
         assert_eq!(string("it's \"x\""), "\"it's \\\"x\\\"\"");
         assert_eq!(string("^\\d+$"), "\"^\\\\d+$\"");
         assert_eq!(string("a\0b"), "\"a\\x00b\"");
-    }
-
-    #[test]
-    fn lists_split_at_top_level_commas_only() {
-        assert_eq!(
-            split_top_level("NotNull[Decimal], Quantize(2)"),
-            ["NotNull[Decimal]", "Quantize(2)"]
-        );
-        assert_eq!(
-            split_top_level("dict[str, int], Literal[\"a, b\", 'c\\', d'], x,"),
-            ["dict[str, int]", "Literal[\"a, b\", 'c\\', d']", "x"]
-        );
     }
 
     #[test]

@@ -577,7 +577,7 @@ struct DefaultSortCase {
 /// left to the default would clash), so it is no test of the default.
 fn unique_with_default(f: &FieldView) -> bool {
     // An optional field without a spec default has None as its literal.
-    f.unique && f.default_literal.as_deref().is_some_and(|d| d != "None")
+    f.unique && f.test.default_json.as_deref().is_some_and(|d| d != "None")
 }
 
 /// Whether the generated tests can create rows of `name`: it has `create`,
@@ -1033,7 +1033,7 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
             if f.required {
                 minimal_refs.push((f.name.clone(), line));
             }
-        } else if let Some(ex) = &f.example {
+        } else if let Some(ex) = &f.test.example {
             let entry = dict_entry(8, &f.name, ex);
             full_payload.push(entry.clone());
             // A unique field with a default is sent by the minimal payload
@@ -1067,7 +1067,8 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
         .iter()
         .filter(|f| in_payload(f))
         .flat_map(|f| {
-            f.invalid
+            f.test
+                .invalid
                 .iter()
                 .map(|i| Expr::tuple(vec![Expr::str(&f.name), Expr::atom(i)]))
         })
@@ -1121,7 +1122,7 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
         .iter()
         .filter_map(|s| v.fields.iter().find(|f| f.name == *s))
         .filter_map(|f| {
-            f.sort_pair.as_ref().map(|(lo, hi)| {
+            f.test.sort_pair.as_ref().map(|(lo, hi)| {
                 Expr::tuple(vec![
                     Expr::str(&f.name),
                     Expr::atom(lo),
@@ -1141,7 +1142,8 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
         .iter()
         .filter(|f| !f.is_ref && !f.unique)
         .filter_map(|f| {
-            f.filter_pair
+            f.test
+                .filter_pair
                 .as_ref()
                 .map(|(a, b)| Expr::tuple(vec![Expr::str(&f.name), Expr::atom(a), Expr::atom(b)]))
         })
@@ -1156,7 +1158,8 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
     let invalid_filters: Vec<Expr> = filter_fields
         .iter()
         .flat_map(|f| {
-            f.invalid_filters
+            f.test
+                .invalid_filters
                 .iter()
                 .map(|i| Expr::tuple(vec![Expr::str(&f.name), Expr::atom(i)]))
         })
@@ -1165,7 +1168,7 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
     let search_fields: Vec<&String> = v
         .search
         .iter()
-        .filter(|s| v.fields.iter().any(|f| f.name == **s && f.searchable_text))
+        .filter(|s| v.fields.iter().any(|f| f.name == **s && f.test.searchable_text))
         .collect();
     let search_literals: Vec<Expr> = if can_create && o.list {
         search_fields.iter().map(|s| Expr::str(s)).collect()
@@ -1199,7 +1202,7 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
             tables.push(py_list(name, items.clone()));
         }
     }
-    for (constant, values) in v.fields.iter().filter_map(|f| f.pool.as_ref()) {
+    for (constant, values) in v.fields.iter().filter_map(|f| f.test.pool.as_ref()) {
         let list = Expr::list(values.iter().map(Expr::atom).collect()).exploded();
         tables.push(
             Expr::call(format!("{constant} = cycle"), vec![list])
@@ -1215,7 +1218,8 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
         .iter()
         .filter(|f| !f.required && !unique_with_default(f))
         .filter_map(|f| {
-            f.default_literal
+            f.test
+                .default_json
                 .as_ref()
                 .map(|d| dict_entry(8, &f.name, &Expr::atom(d)))
         })
@@ -1280,7 +1284,7 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
     let default_sort_case = {
         let col = &domain.api.default_sort.column;
         v.fields.iter().find(|f| f.name == *col).and_then(|f| {
-            f.sort_pair.as_ref().map(|(lo, hi)| DefaultSortCase {
+            f.test.sort_pair.as_ref().map(|(lo, hi)| DefaultSortCase {
                 field: f.name.clone(),
                 low: lo.clone(),
                 high: hi.clone(),

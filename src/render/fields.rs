@@ -4,15 +4,9 @@
 use super::expr::{Expr, MAX_LINE, held_open};
 use super::imports::Imports;
 use super::py;
-use super::samples;
-use crate::names::{enum_class, enum_type_name, foreign_key_name, python_float};
-use crate::spec::{Bounds, DefaultValue, Domain, Domains, Field, FieldKind, IdKind, Number};
-
-pub const INT32: (i64, i64) = (i32::MIN as i64, i32::MAX as i64);
-pub const INT64: (i64, i64) = (i64::MIN, i64::MAX);
-/// How many distinct values a unique field's tests draw from its pattern:
-/// more than any one test makes rows of a domain.
-const POOL_SIZE: usize = 16;
+use super::test_values::{self, TestValues, fmt_decimal};
+use crate::names::{enum_class, enum_type_name, foreign_key_name};
+use crate::spec::{Bounds, DefaultValue, Domain, Domains, Field, FieldKind, IdKind};
 
 /// `name: annotation = Field(kwargs...)`, rendered by the templates.
 #[derive(Debug, Clone)]
@@ -133,26 +127,13 @@ pub struct FieldView {
     pub ref_domain: Option<String>,
     pub ref_id: Option<IdType>,
     pub on_delete: Option<crate::spec::OnDelete>,
-    /// Valid test value (a Python expression) for the full payload.
-    pub example: Option<Expr>,
     /// Whether the field is required on create (no default, not optional).
     pub required: bool,
-    /// The value a row gets when the field is left out (Python literal).
-    pub default_literal: Option<String>,
-    pub invalid: Vec<String>,
-    /// (low, high) for sort tests, when the order is the same on every database.
-    pub sort_pair: Option<(String, String)>,
-    /// Two distinct valid values for filter tests.
-    pub filter_pair: Option<(String, String)>,
-    pub invalid_filters: Vec<String>,
     pub is_decimal: Option<u32>,
     pub is_datetime: bool,
     pub unique: bool,
-    /// A plain-text field that can hold search test values.
-    pub searchable_text: bool,
-    /// (constant, values): distinct values drawn from the field's pattern,
-    /// handed out in turn by a module constant of the tests (unique fields).
-    pub pool: Option<(String, Vec<String>)>,
+    /// What the generated tests send and expect.
+    pub test: TestValues,
 }
 
 /// `name=value`, a keyword argument.
@@ -195,41 +176,6 @@ fn import_limits(bounds: &[Expr], imports: &mut Imports, shared: &str) {
     }
 }
 
-/// The integer range a field accepts. Bounds are read from their text: an
-/// f64 cannot hold every 64-bit integer.
-fn int_range(b: &Bounds, (lo, hi): (i64, i64)) -> (i128, i128) {
-    let lo =
-        b.ge.as_ref()
-            .map(Number::int)
-            .or(b.gt.as_ref().map(|n| n.int() + 1))
-            .unwrap_or(lo as i128);
-    let hi =
-        b.le.as_ref()
-            .map(Number::int)
-            .or(b.lt.as_ref().map(|n| n.int() - 1))
-            .unwrap_or(hi as i128);
-    (lo, hi)
-}
-
-fn py_int(v: i128) -> String {
-    match v {
-        v if v == i64::MAX as i128 + 1 => "2**63".to_owned(),
-        v if v == i64::MIN as i128 - 1 => "-(2**63) - 1".to_owned(),
-        v => v.to_string(),
-    }
-}
-
-/// `next(NAME_VALUES)`, handing out `values` in turn from a module constant
-/// of the tests: distinct for as many rows as there are values, whatever
-/// other fields draw meanwhile (a small value space would repeat under a
-/// shared counter).
-fn pooled(name: &str, values: Vec<String>, pool: &mut Option<(String, Vec<String>)>) -> Expr {
-    let constant = format!("{}_VALUES", name.to_uppercase());
-    let next = Expr::call("next", vec![Expr::atom(&constant)]);
-    *pool = Some((constant, values));
-    next
-}
-
 /// Whether `from` references `to` through refs, directly or not.
 fn refs_reach(all: &Domains, from: &str, to: &str) -> bool {
     let mut seen = std::collections::BTreeSet::new();
@@ -245,50 +191,6 @@ fn refs_reach(all: &Domains, from: &str, to: &str) -> bool {
     false
 }
 
-/// A filter value one character too long, unless it would make a URL too
-/// long to send (then the length check is left to the body tests).
-fn too_long_for_url(max_length: u32) -> Option<String> {
-    (max_length < 2000).then(|| format!("\"x\" * {}", max_length + 1))
-}
-
-/// The lower and upper bound of a number field, whichever keys set them.
-fn float_range(b: &Bounds) -> (Option<f64>, Option<f64>) {
-    let lo = b.ge.as_ref().or(b.gt.as_ref()).map(|n| n.value);
-    let hi = b.le.as_ref().or(b.lt.as_ref()).map(|n| n.value);
-    (lo, hi)
-}
-
-/// Two valid floats low < high (and a pick), within the bounds.
-fn float_values(b: &Bounds) -> (f64, f64) {
-    let (lo, hi) = float_range(b);
-    let (a, c) = match (lo, hi) {
-        (Some(l), Some(h)) => (l + (h - l) * 0.25, l + (h - l) * 0.75),
-        (Some(l), None) => (l + 1.0, l + 2.0),
-        (None, Some(h)) => (h - 2.0, h - 1.0),
-        (None, None) => (1.5, 2.5),
-    };
-    debug_assert!(b.contains(a) && b.contains(c));
-    (a, c)
-}
-
-/// Decimal text with exactly `places` decimals.
-fn fmt_decimal(v: f64, places: u32) -> String {
-    format!("{v:.*}", places as usize)
-}
-
-/// A text of `base` fitted into [min, max] characters.
-fn fit_text(base: &str, min: Option<u32>, max: Option<u32>) -> String {
-    let mut s = base.to_owned();
-    let min = min.unwrap_or(0) as usize;
-    if s.chars().count() < min {
-        s.push_str(&"x".repeat(min - s.chars().count()));
-    }
-    if let Some(max) = max {
-        s = s.chars().take(max as usize).collect();
-    }
-    s
-}
-
 fn default_literal(f: &Field, enum_view: Option<&EnumView>) -> Option<String> {
     Some(match f.default.as_ref()? {
         DefaultValue::Str(s) => match enum_view {
@@ -301,19 +203,6 @@ fn default_literal(f: &Field, enum_view: Option<&EnumView>) -> Option<String> {
                 format!("Decimal({})", py::string(&fmt_decimal(n.value, decimal_places)))
             }
             _ => n.text.clone(),
-        },
-        DefaultValue::Bool(b) => if *b { "True" } else { "False" }.to_owned(),
-    })
-}
-
-/// The JSON value a response holds for a default (tests compare against it).
-fn default_json(f: &Field) -> Option<String> {
-    Some(match f.default.as_ref()? {
-        DefaultValue::Str(s) => py::string(s),
-        DefaultValue::Int(n) => n.to_string(),
-        DefaultValue::Number(n) => match f.kind {
-            FieldKind::Decimal { decimal_places, .. } => py::string(&fmt_decimal(n.value, decimal_places)),
-            _ => python_float(n.value),
         },
         DefaultValue::Bool(b) => if *b { "True" } else { "False" }.to_owned(),
     })
@@ -345,35 +234,23 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
             t.to_owned()
         }
     };
+    let req = |t: &str| Expr::atom(opt(t));
 
     let mut model_kw: Vec<Expr> = Vec::new();
     let mut req_kw: Vec<Expr> = Vec::new();
     let mut enum_view = None;
-    let mut ref_domain = None;
     let mut ref_id = None;
-    let mut on_delete = None;
-    let mut invalid: Vec<String> = Vec::new();
-    let mut invalid_filters: Vec<String> = Vec::new();
-    let mut sort_pair = None;
-    let mut filter_pair = None;
-    let mut is_decimal = None;
-    let mut is_datetime = false;
-    let mut searchable_text = false;
-    let mut pool = None;
     let name = &f.name;
 
-    // (model type, request type, response type, example)
-    let req = |t: &str| Expr::atom(opt(t));
-    let (model_t, req_t, resp_t, example): (String, Expr, String, Option<Expr>) = match &f.kind {
+    // (model type, request type, response type)
+    let (model_t, req_t, resp_t): (String, Expr, String) = match &f.kind {
         FieldKind::Str {
             min_length,
             max_length,
             pattern,
         } => {
             model_kw.push(kwarg("max_length", max_length));
-            if let Some(m) = min_length {
-                req_kw.push(kwarg("min_length", m));
-            }
+            req_kw.extend(min_length.map(|m| kwarg("min_length", m)));
             req_kw.push(kwarg("max_length", max_length));
             let req_t = if let Some(p) = pattern {
                 req_kw.push(kwarg("pattern", py::string(p)));
@@ -385,177 +262,39 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
                 imp.dtos.from(&shared, &["NulFreeStr"]);
                 req("NulFreeStr")
             };
-            let drawn = pattern.as_deref().map(|p| {
-                let min = min_length.unwrap_or(0) as usize;
-                let values = samples::pattern_values(p, min, *max_length as usize, POOL_SIZE);
-                values.iter().map(|v| py::string(v)).collect::<Vec<_>>()
-            });
-            if let Some([a, b, ..]) = drawn.as_deref() {
-                filter_pair = Some((a.clone(), b.clone()));
-            }
-            let example = match (pattern, &f.example, drawn) {
-                // Rows must differ: values drawn from the pattern, in turn.
-                (Some(_), Some(_), Some(values)) if f.unique && values.len() >= 2 => {
-                    Some(pooled(name, values, &mut pool))
-                }
-                (Some(_), Some(ex), _) => Some(Expr::str(ex)),
-                // Too short for a counter: letters and digits, in turn.
-                (None, _, _) if f.unique && *max_length < 8 => {
-                    let lo = min_length.unwrap_or(1).max(1);
-                    let class = format!("^[a-z0-9]{{{lo},{max_length}}}$");
-                    let values = samples::pattern_values(&class, 0, *max_length as usize, POOL_SIZE);
-                    Some(pooled(name, values.iter().map(|v| py::string(v)).collect(), &mut pool))
-                }
-                _ if f.unique => Some(Expr::call(
-                    "unique_text",
-                    vec![
-                        Expr::str(&py::words(name)),
-                        min_length.unwrap_or(0).to_string().into(),
-                        max_length.to_string().into(),
-                    ],
-                )),
-                _ => Some(Expr::str(&fit_text(
-                    &format!("Sample {}", py::words(name)),
-                    *min_length,
-                    Some(*max_length),
-                ))),
-            };
-            if min_length.is_some_and(|m| m >= 1) {
-                invalid.push("\"\"".into());
-            }
-            invalid.push(format!("\"x\" * {}", max_length + 1));
-            invalid.push("\"a\\x00b\"".into());
-            invalid.push("12".into());
-            if pattern.is_none() {
-                let len = (min_length.unwrap_or(1).max(1)) as usize;
-                if len <= *max_length as usize {
-                    sort_pair = Some((py::string(&"a".repeat(len)), py::string(&"b".repeat(len))));
-                    filter_pair = sort_pair.clone();
-                }
-                searchable_text = *max_length >= 22 && min_length.is_none_or(|m| m <= 7);
-            }
-            invalid_filters.push("\"a\\x00b\"".into());
-            if let Some(too_long) = too_long_for_url(*max_length) {
-                invalid_filters.push(too_long);
-            }
-            ("str".into(), req_t, "str".into(), example)
+            ("str".into(), req_t, "str".into())
         }
         FieldKind::Text { min_length, max_length } => {
             imp.model.from("sqlalchemy", &["Text"]);
             model_kw.push(kwarg("sa_type", "Text"));
-            if let Some(m) = min_length {
-                req_kw.push(kwarg("min_length", m));
-            }
-            if let Some(m) = max_length {
-                req_kw.push(kwarg("max_length", m));
-            }
+            req_kw.extend(min_length.map(|m| kwarg("min_length", m)));
+            req_kw.extend(max_length.map(|m| kwarg("max_length", m)));
             imp.dtos.from(&shared, &["NulFreeStr"]);
-            if min_length.is_some_and(|m| m >= 1) {
-                invalid.push("\"\"".into());
-            }
-            if let Some(m) = max_length {
-                invalid.push(format!("\"x\" * {}", m + 1));
-            }
-            invalid.push("\"a\\x00b\"".into());
-            invalid.push("12".into());
-            let len = (min_length.unwrap_or(1).max(1)) as usize;
-            if max_length.is_none_or(|m| len <= m as usize) {
-                sort_pair = Some((py::string(&"a".repeat(len)), py::string(&"b".repeat(len))));
-            }
-            searchable_text = max_length.is_none_or(|m| m >= 22) && min_length.is_none_or(|m| m <= 7);
-            let example = Expr::str(&fit_text(
-                &format!("Sample {}", py::words(name)),
-                *min_length,
-                *max_length,
-            ));
-            ("str".into(), req("NulFreeStr"), "str".into(), Some(example))
+            ("str".into(), req("NulFreeStr"), "str".into())
         }
         FieldKind::Email { max_length } => {
             model_kw.push(kwarg("max_length", max_length));
             req_kw.push(kwarg("max_length", max_length));
             imp.dtos.from("pydantic", &["EmailStr"]);
-            invalid.push("\"not-an-email\"".into());
-            invalid.push("\"a\\x00b@example.com\"".into());
-            // Addresses that fit a short max_length (which counts as 6).
-            let domain = if *max_length >= 13 { "example.com" } else { "x.co" };
-            sort_pair = Some((py::string(&format!("a@{domain}")), py::string(&format!("b@{domain}"))));
-            filter_pair = sort_pair.clone();
-            invalid_filters.push("\"a\\x00b\"".into());
-            if let Some(too_long) = too_long_for_url(*max_length) {
-                invalid_filters.push(too_long);
-            }
-            // The field name with dots: no `_`, which the search tests use.
-            let local = Expr::str(&name.replace('_', "."));
-            let example = if f.unique && *max_length < 24 {
-                // Short addresses: one letter or digit before `@x.co`.
-                let values = ('a'..='p').map(|c| py::string(&format!("{c}@x.co"))).collect();
-                pooled(name, values, &mut pool)
-            } else if *max_length >= 320 {
-                Expr::call("unique_email", vec![local])
-            } else {
-                Expr::call("unique_email", vec![local, max_length.to_string().into()])
-            };
-            ("str".into(), req("EmailStr"), "str".into(), Some(example))
+            ("str".into(), req("EmailStr"), "str".into())
         }
         FieldKind::Int(b) | FieldKind::BigInt(b) => {
-            let big = matches!(f.kind, FieldKind::BigInt(_));
-            let (range, consts) = if big {
-                (INT64, ("INT64_MIN", "INT64_MAX"))
-            } else {
-                (INT32, ("INT32_MIN", "INT32_MAX"))
-            };
-            if big {
+            let consts = if matches!(f.kind, FieldKind::BigInt(_)) {
                 imp.model.from("sqlalchemy", &["BigInteger"]);
                 model_kw.push(kwarg("sa_type", "BigInteger"));
-            }
+                ("INT64_MIN", "INT64_MAX")
+            } else {
+                ("INT32_MIN", "INT32_MAX")
+            };
             let kws = number_bounds(b, Some(consts));
             import_limits(&kws, imp.dtos, &shared);
             req_kw.extend(kws);
-            let (lo, hi) = int_range(b, range);
-            let v1 = if lo <= 1 && 1 <= hi { 1 } else { lo };
-            let v2 = if v1 < hi { v1 + 1 } else { v1 };
-            invalid.push(py_int(lo - 1));
-            invalid.push(py_int(hi + 1));
-            invalid.push("1.5".into());
-            invalid.push("\"abc\"".into());
-            if v1 < v2 {
-                sort_pair = Some((v1.to_string(), v2.to_string()));
-                filter_pair = sort_pair.clone();
-            }
-            invalid_filters.push(py_int(lo - 1));
-            invalid_filters.push(py_int(hi + 1));
-            invalid_filters.push("\"abc\"".into());
-            let example = if f.unique && hi - lo < 1000 {
-                let values = (lo..=hi).take(POOL_SIZE).map(py_int).collect();
-                pooled(name, values, &mut pool)
-            } else if f.unique {
-                Expr::call("unique_int", vec![py_int(lo).into(), py_int(hi).into()])
-            } else {
-                v2.to_string().into()
-            };
-            ("int".into(), req("int"), "int".into(), Some(example))
+            ("int".into(), req("int"), "int".into())
         }
         FieldKind::Float(b) => {
             req_kw.extend(number_bounds(b, None));
             req_kw.push(kwarg("allow_inf_nan", "False"));
-            let (v1, v2) = float_values(b);
-            let (lo, hi) = float_range(b);
-            if let Some(lo) = lo {
-                invalid.push(python_float(lo - 0.5));
-            }
-            if let Some(hi) = hi {
-                invalid.push(python_float(hi + 0.5));
-            }
-            invalid.push("float(\"nan\")".into());
-            invalid.push("float(\"inf\")".into());
-            invalid.push("\"abc\"".into());
-            sort_pair = Some((python_float(v1), python_float(v2)));
-            (
-                "float".into(),
-                req("float"),
-                "float".into(),
-                Some(python_float(v2).into()),
-            )
+            ("float".into(), req("float"), "float".into())
         }
         FieldKind::Decimal {
             max_digits,
@@ -567,111 +306,23 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
             imp.response.from("decimal", &["Decimal"]);
             imp.dtos.from("typing", &["Annotated"]);
             imp.dtos.from(&shared, &["Quantize"]);
-            model_kw.push(kwarg("max_digits", max_digits));
-            model_kw.push(kwarg("decimal_places", decimal_places));
-            req_kw.push(kwarg("max_digits", max_digits));
-            req_kw.push(kwarg("decimal_places", decimal_places));
+            for kw in [&mut model_kw, &mut req_kw] {
+                kw.push(kwarg("max_digits", max_digits));
+                kw.push(kwarg("decimal_places", decimal_places));
+            }
             req_kw.extend(number_bounds(bounds, None));
-            let int_digits = max_digits - decimal_places;
-            let limit = if int_digits == 0 {
-                0.9
-            } else {
-                10f64.powi(int_digits.min(15) as i32) - 1.0
-            };
-            let mut b = bounds.clone();
-            if b.ge.is_none() && b.gt.is_none() {
-                b.ge = Some(Number {
-                    text: String::new(),
-                    value: -limit,
-                });
-            }
-            if b.le.is_none() && b.lt.is_none() {
-                b.le = Some(Number {
-                    text: String::new(),
-                    value: limit,
-                });
-            }
-            let (v1, v2) = float_values(&b);
-            // Test values SQLite keeps exactly (it stores decimals as
-            // floats): on a grid of 1, 0.5 or 0.25 where the bounds leave
-            // room, else on the grid of the last decimal place.
-            let fine = 10f64.powi(-(*decimal_places as i32));
-            let coarse = match decimal_places {
-                0 => 1.0,
-                1 => 0.5,
-                _ => 0.25,
-            };
-            let snap = |v: f64, grid: f64| (v / grid).round() * grid;
-            let (c1, c2) = (snap(v1, coarse), snap(v2, coarse));
-            // A unique field needs room for many rows on the grid.
-            let room = if f.unique { 16.0 } else { 1.0 };
-            let (v1, v2, step) = if (c2 - c1) / coarse >= room && b.contains(c1) && b.contains(c2) {
-                (c1, c2, coarse)
-            } else {
-                (snap(v1, fine), snap(v2, fine), fine)
-            };
-            is_decimal = Some(*decimal_places);
-            invalid.push(py::string(&format!("1.{}", "1".repeat(*decimal_places as usize + 1))));
-            invalid.push(py::string(&"9".repeat(int_digits as usize + 1)));
-            invalid.push("\"NaN\"".into());
-            invalid.push("float(\"inf\")".into());
-            if let Some(lo) = bounds.ge.as_ref().or(bounds.gt.as_ref()) {
-                invalid.push(py::string(&fmt_decimal(lo.value - 1.0, *decimal_places)));
-            }
-            if v1 < v2 && bounds.contains(v1) && bounds.contains(v2) {
-                sort_pair = Some((
-                    py::string(&fmt_decimal(v1, *decimal_places)),
-                    py::string(&fmt_decimal(v2, *decimal_places)),
-                ));
-            }
             let req_t = Expr::subscript(
                 "Annotated",
                 vec![req("Decimal"), Expr::atom(format!("Quantize({decimal_places})"))],
             );
-            // Unique: steps of the last place from v1, never past v2.
-            let steps = ((v2 - v1) / step).floor().min(1e6);
-            let example = if f.unique && steps < 1000.0 {
-                // Few steps: each value once, in turn.
-                let values = (0..=(steps as u64).min(POOL_SIZE as u64 - 1))
-                    .map(|k| py::string(&fmt_decimal(v1 + k as f64 * step, *decimal_places)))
-                    .collect();
-                pooled(name, values, &mut pool)
-            } else if f.unique {
-                Expr::call(
-                    "unique_decimal",
-                    vec![
-                        Expr::str(&fmt_decimal(v1, *decimal_places)),
-                        Expr::str(&fmt_decimal(step, *decimal_places)),
-                        (steps as u64).to_string().into(),
-                    ],
-                )
-            } else {
-                Expr::str(&fmt_decimal(v2, *decimal_places))
-            };
-            ("Decimal".into(), req_t, "Decimal".into(), Some(example))
+            ("Decimal".into(), req_t, "Decimal".into())
         }
-        FieldKind::Bool => {
-            invalid.push("\"maybe\"".into());
-            invalid_filters.push("\"maybe\"".into());
-            sort_pair = Some(("False".into(), "True".into()));
-            filter_pair = Some(("True".into(), "False".into()));
-            let example = match f.default {
-                Some(DefaultValue::Bool(true)) => "False",
-                _ => "True",
-            };
-            ("bool".into(), req("bool"), "bool".into(), Some(example.into()))
-        }
+        FieldKind::Bool => ("bool".into(), req("bool"), "bool".into()),
         FieldKind::Date => {
             imp.model.from("datetime", &["date"]);
             imp.dtos.from("datetime", &["date"]);
             imp.response.from("datetime", &["date"]);
-            invalid.push("\"2001-02-30\"".into());
-            invalid.push("\"yesterday\"".into());
-            invalid_filters.push("\"2001-02-30\"".into());
-            sort_pair = Some(("\"1950-01-01\"".into(), "\"1960-01-01\"".into()));
-            filter_pair = sort_pair.clone();
-            let example = if f.unique { "unique_date()" } else { "\"2001-02-03\"" };
-            ("date".into(), req("date"), "date".into(), Some(example.into()))
+            ("date".into(), req("date"), "date".into())
         }
         FieldKind::Datetime => {
             imp.model.from("datetime", &["datetime"]);
@@ -679,48 +330,13 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
             imp.response.from("datetime", &["datetime"]);
             imp.dtos.from(&shared, &["UtcDatetime"]);
             model_kw.push(kwarg("sa_type", "UtcDateTime"));
-            is_datetime = true;
-            for v in [
-                "\"2001-02-03T04:05:06\"",
-                "\"0001-01-01T00:00:00+01:00\"",
-                "\"9999-12-31T23:59:59-01:00\"",
-                "\"yesterday\"",
-            ] {
-                invalid.push(v.into());
-            }
-            invalid_filters.push("\"2001-02-03T04:05:06\"".into());
-            invalid_filters.push("\"yesterday\"".into());
-            sort_pair = Some(("\"1950-01-01T00:00:00Z\"".into(), "\"1960-01-01T00:00:00Z\"".into()));
-            filter_pair = sort_pair.clone();
-            let example = if f.unique {
-                "unique_datetime()"
-            } else {
-                "\"2001-02-03T04:05:06Z\""
-            };
-            (
-                "datetime".into(),
-                req("UtcDatetime"),
-                "datetime".into(),
-                Some(example.into()),
-            )
+            ("datetime".into(), req("UtcDatetime"), "datetime".into())
         }
         FieldKind::Uuid => {
             imp.model.module("uuid");
             imp.dtos.module("uuid");
             imp.response.module("uuid");
-            invalid.push("\"not-a-uuid\"".into());
-            invalid_filters.push("\"not-a-uuid\"".into());
-            sort_pair = Some((
-                "\"00000000-0000-4000-8000-000000000001\"".into(),
-                "\"00000000-0000-4000-8000-000000000002\"".into(),
-            ));
-            filter_pair = sort_pair.clone();
-            (
-                "uuid.UUID".into(),
-                req("uuid.UUID"),
-                "uuid.UUID".into(),
-                Some("str(uuid.uuid4())".into()),
-            )
+            ("uuid.UUID".into(), req("uuid.UUID"), "uuid.UUID".into())
         }
         FieldKind::Json => {
             imp.model.from("pydantic", &["JsonValue"]);
@@ -728,33 +344,15 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
             imp.response.from("pydantic", &["JsonValue"]);
             imp.dtos.from(&shared, &["FiniteJson"]);
             model_kw.push(kwarg("sa_type", "JSON"));
-            for v in [
-                "{\"a\": float(\"nan\")}",
-                "[float(\"inf\")]",
-                "{\"a\": \"x\\x00\"}",
-                "{\"a\\x00\": 1}",
-            ] {
-                invalid.push(v.into());
-            }
-            (
-                "JsonValue".into(),
-                req("FiniteJson"),
-                "JsonValue".into(),
-                Some(Expr::dict(vec![
-                    (Expr::str("tags"), Expr::atom("[\"a\", \"b\"]")),
-                    (Expr::str("size"), Expr::atom("1.5")),
-                    (Expr::str("on"), Expr::atom("True")),
-                ])),
-            )
+            ("JsonValue".into(), req("FiniteJson"), "JsonValue".into())
         }
         FieldKind::Enum { values } => {
             let class = enum_class(&domain.names.class, name);
-            let table = &domain.names.plural;
             imp.model.from("enum", &["StrEnum"]);
             imp.model.from(&types, &["enum_type"]);
             let args = vec![
                 Expr::atom(&class),
-                Expr::atom(format!("\"{}\"", enum_type_name(table, name))),
+                Expr::atom(format!("\"{}\"", enum_type_name(&domain.names.plural, name))),
             ];
             model_kw.push(Expr::kwarg("sa_type", Expr::call("enum_type", args)));
             enum_view = Some(EnumView {
@@ -766,37 +364,15 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
                 ),
                 members: enum_members(values, imp.model),
             });
-            let bogus = if values.iter().any(|v| v == "bogus") {
-                "bogus_value"
-            } else {
-                "bogus"
-            };
-            invalid.push(py::string(bogus));
-            invalid_filters.push(py::string(bogus));
-            // The repository sorts enums in the order of their values on
-            // every database: the last value sorts after the first whatever
-            // their text.
-            if let [first, .., last] = values.as_slice() {
-                sort_pair = Some((py::string(first), py::string(last)));
-                filter_pair = Some((py::string(&values[0]), py::string(&values[1])));
-            }
-            let default = match &f.default {
-                Some(DefaultValue::Str(s)) => Some(s.as_str()),
-                _ => None,
-            };
-            let example = values
-                .iter()
-                .rev()
-                .find(|v| Some(v.as_str()) != default)
-                .unwrap_or(&values[0]);
-            (class.clone(), req(&class), class, Some(Expr::str(example)))
+            (class.clone(), req(&class), class)
         }
-        FieldKind::Ref { to, on_delete: od, .. } => {
+        FieldKind::Ref { to, on_delete, .. } => {
             let target = &all[to];
             let id = IdType::of(target.id);
             if id.kind == IdKind::Str {
                 model_kw.push(kwarg("max_length", "36"));
             }
+            let ondelete = kwarg("ondelete", format!("\"{}\"", on_delete.sql()));
             if to != &domain.names.snake && refs_reach(all, to, &domain.names.snake) {
                 // A foreign key in a cycle of tables is added after the
                 // tables (use_alter), under a name it can be dropped by.
@@ -805,7 +381,7 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
                     "ForeignKey",
                     vec![
                         Expr::str(&format!("{}.id", target.names.plural)),
-                        kwarg("ondelete", format!("\"{}\"", od.sql())),
+                        ondelete,
                         kwarg("name", py::string(&foreign_key_name(&domain.names.plural, name))),
                         kwarg("use_alter", "True"),
                     ],
@@ -814,18 +390,14 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
                 model_kw.push(Expr::kwarg("sa_column_args", args));
             } else {
                 model_kw.push(kwarg("foreign_key", format!("\"{}.id\"", target.names.plural)));
-                model_kw.push(kwarg("ondelete", format!("\"{}\"", od.sql())));
+                model_kw.push(ondelete);
             }
             id.add_python_import(imp.model);
             id.add_python_import(imp.response);
             id.add_param_import(imp.dtos, &pkg);
-            invalid.extend(id.invalid_body_literals());
-            invalid_filters.extend(id.invalid_body_literals());
-            ref_domain = Some(to.clone());
-            on_delete = Some(*od);
             let (python, param) = (id.python, id.param);
             ref_id = Some(id);
-            (python.into(), req(param), python.into(), None)
+            (python.into(), req(param), python.into())
         }
     };
 
@@ -833,9 +405,7 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
     let mut model = Vec::new();
     // A spec default wins; an optional field without one defaults to None.
     let default_lit = default_literal(f, enum_view.as_ref()).or_else(|| f.optional.then(|| "None".to_owned()));
-    if let Some(d) = &default_lit {
-        model.push(kwarg("default", d));
-    }
+    model.extend(default_lit.as_ref().map(|d| kwarg("default", d)));
     // An explicit null on an optional field is null: the default is the
     // model's (for omitted values) and not the column's, which SQLAlchemy
     // would also apply to None.
@@ -851,9 +421,7 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
     model.push(description.clone());
 
     let mut request = Vec::new();
-    if let Some(d) = &default_lit {
-        request.push(kwarg("default", d));
-    }
+    request.extend(default_lit.as_ref().map(|d| kwarg("default", d)));
     request.extend(req_kw.iter().cloned());
     request.push(description.clone());
 
@@ -874,51 +442,37 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
     update.extend(req_kw);
     update.push(description.clone());
 
-    let required = !f.optional && f.default.is_none();
+    let decl = |annotation: Expr, kwargs: Vec<Expr>| Decl {
+        name: name.clone(),
+        annotation,
+        kwargs,
+    };
     FieldView {
         name: name.clone(),
         optional: f.optional,
-        model: Decl {
-            name: name.clone(),
-            annotation: Expr::atom(opt(&model_t)),
-            kwargs: model,
-        },
-        request: Decl {
-            name: name.clone(),
-            annotation: req_t,
-            kwargs: request,
-        },
-        update: Decl {
-            name: name.clone(),
-            annotation: update_t,
-            kwargs: update,
-        },
-        response: Decl {
-            name: name.clone(),
-            annotation: Expr::atom(opt(&resp_t)),
-            kwargs: vec![description.clone()],
-        },
+        model: decl(Expr::atom(opt(&model_t)), model),
+        request: decl(req_t, request),
+        update: decl(update_t, update),
+        response: decl(Expr::atom(opt(&resp_t)), vec![description]),
         enum_view,
-        is_ref: ref_domain.is_some(),
-        ref_domain,
-        ref_id,
-        on_delete,
-        example,
-        required,
-        default_literal: if f.default.is_none() && f.optional {
-            Some("None".into())
-        } else {
-            default_json(f)
+        is_ref: ref_id.is_some(),
+        ref_domain: match &f.kind {
+            FieldKind::Ref { to, .. } => Some(to.clone()),
+            _ => None,
         },
-        invalid,
-        sort_pair,
-        filter_pair,
-        invalid_filters,
-        is_decimal,
-        is_datetime,
+        ref_id,
+        on_delete: match &f.kind {
+            FieldKind::Ref { on_delete, .. } => Some(*on_delete),
+            _ => None,
+        },
+        required: !f.optional && f.default.is_none(),
+        is_decimal: match f.kind {
+            FieldKind::Decimal { decimal_places, .. } => Some(decimal_places),
+            _ => None,
+        },
+        is_datetime: matches!(f.kind, FieldKind::Datetime),
         unique: f.unique,
-        searchable_text,
-        pool,
+        test: test_values::of(f, all),
     }
 }
 

@@ -76,6 +76,54 @@ impl DomainNames {
     }
 }
 
+/// The Python identifiers one domain's generated code defines, derived
+/// once: templates print them and import blocks name them, so the two
+/// cannot drift apart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identifiers {
+    /// `ArtFair`: the SQLModel table class.
+    pub model: String,
+    pub request_dto: String,
+    pub update_dto: String,
+    pub response_dto: String,
+    pub page_dto: String,
+    /// The `Literal` of the list endpoint's sort keys.
+    pub sort_key: String,
+    pub service: String,
+    pub repository: String,
+    /// The router's `Annotated` alias of a validated id path parameter.
+    pub id_alias: String,
+    /// Function names of the operations: service methods, route functions
+    /// and OpenAPI operation ids (`list_art_fairs`, `get_art_fair`, ...).
+    pub list: String,
+    pub get: String,
+    pub create: String,
+    pub update: String,
+    pub delete: String,
+}
+
+impl Identifiers {
+    pub fn new(names: &DomainNames) -> Self {
+        let (class, snake) = (&names.class, &names.snake);
+        Self {
+            model: class.clone(),
+            request_dto: format!("{class}RequestDto"),
+            update_dto: format!("{class}UpdateDto"),
+            response_dto: format!("{class}ResponseDto"),
+            page_dto: format!("{class}PageDto"),
+            sort_key: format!("{class}SortKey"),
+            service: format!("{class}Service"),
+            repository: format!("{class}Repository"),
+            id_alias: format!("{class}Id"),
+            list: format!("list_{}", names.plural),
+            get: format!("get_{snake}"),
+            create: format!("create_{snake}"),
+            update: format!("update_{snake}"),
+            delete: format!("delete_{snake}"),
+        }
+    }
+}
+
 /// A float as a Python literal, the way `repr` writes it (`2.0`, `1e+300`).
 pub fn python_float(v: f64) -> String {
     let s = format!("{v:?}");

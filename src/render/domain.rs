@@ -11,6 +11,7 @@ use super::imports::Imports;
 use super::py;
 use crate::config::ProjectConfig;
 use crate::layout;
+use crate::names::Identifiers;
 use crate::plan::Plan;
 use crate::sections::stamp;
 use crate::spec::{Dependency, Domain, Domains, FieldKind, FileKind, IdKind, OnDelete, Operation};
@@ -52,17 +53,25 @@ impl RefTarget {
 pub struct RefDeleteCase {
     pub field: String,
     pub target_shouty: String,
-    pub mode: &'static str,
+    pub mode: OnDelete,
 }
 
 impl RefDeleteCase {
     /// What deleting the referenced row does, for the test's name.
     pub fn verb(&self) -> &'static str {
         match self.mode {
-            "restrict" => "is_refused",
-            "cascade" => "deletes_this_row",
-            _ => "clears_the_field",
+            OnDelete::Restrict => "is_refused",
+            OnDelete::Cascade => "deletes_this_row",
+            OnDelete::SetNull => "clears_the_field",
         }
+    }
+
+    pub fn is_refused(&self) -> bool {
+        self.mode == OnDelete::Restrict
+    }
+
+    pub fn cascades(&self) -> bool {
+        self.mode == OnDelete::Cascade
     }
 }
 
@@ -70,6 +79,8 @@ impl RefDeleteCase {
 #[derive(Debug, Clone)]
 pub struct View {
     pub package: String,
+    /// The classes and functions the domain's code defines.
+    pub names: Identifiers,
     pub spec_path: String,
     pub snake: String,
     pub class: String,
@@ -95,7 +106,10 @@ pub struct View {
     pub search_words: String,
     pub sort_keys: Vec<String>,
     pub default_sort: String,
+    /// The list's default order is newest first (`-created_at`).
+    pub newest_first: bool,
     pub unique: Vec<String>,
+    /// (field, referenced domain, its repository class) of each ref.
     pub refs: Vec<(String, String, String)>,
     pub page_size: u32,
     pub max_page_size: u32,
@@ -227,7 +241,9 @@ impl View {
             .fields
             .iter()
             .filter_map(|f| match &f.kind {
-                FieldKind::Ref { to, .. } => Some((f.name.clone(), to.clone(), all[to].names.class.clone())),
+                FieldKind::Ref { to, .. } => {
+                    Some((f.name.clone(), to.clone(), Identifiers::new(&all[to].names).repository))
+                }
                 _ => None,
             })
             .collect();
@@ -239,6 +255,7 @@ impl View {
         let enums = fields.iter().filter_map(|f| f.enum_view.clone()).collect();
         Self {
             package: config.package.clone(),
+            names: Identifiers::new(n),
             spec_path: domain.spec_path.clone(),
             snake: n.snake.clone(),
             class: n.class.clone(),
@@ -268,6 +285,7 @@ impl View {
             search_words,
             sort_keys,
             default_sort,
+            newest_first: domain.api.default_sort.column == "created_at" && domain.api.default_sort.descending,
             unique: domain
                 .fields
                 .iter()
@@ -285,18 +303,14 @@ impl View {
 
     /// `class XRepository(BaseRepository[X]):`, with the base on its own
     /// line when the name is long.
-    pub fn class_line(&self, suffix: &str, base: &str) -> String {
-        let base = match suffix {
-            "PageDto" => format!("{base}[{}ResponseDto]", self.class),
-            _ => format!("{base}[{}]", self.class),
-        };
-        Expr::call(format!("class {}{suffix}", self.class), vec![base.into()]).layout(0, ":")
+    pub fn class_line(&self, name: &str, base: &str, of: &str) -> String {
+        Expr::call(format!("class {name}"), vec![format!("{base}[{of}]").into()]).layout(0, ":")
     }
 
     /// `self._repository = XRepository(session)`, exploded when it does not fit.
     pub fn repository_init(&self) -> String {
         Expr::call(
-            format!("self._repository = {}Repository", self.class),
+            format!("self._repository = {}", self.names.repository),
             vec!["session".into()],
         )
         .layout(8, "")
@@ -328,7 +342,7 @@ impl View {
     /// `return XResponseDto.from_model(row)` in a service method.
     pub fn return_response(&self) -> String {
         Expr::call(
-            format!("return {}ResponseDto.from_model", self.class),
+            format!("return {}.from_model", self.names.response_dto),
             vec!["row".into()],
         )
         .layout(8, "")
@@ -336,12 +350,7 @@ impl View {
 
     /// A router's call of its service, e.g. `return await service.get_x(id)`,
     /// exploded when it does not fit. `args` are `id` and/or `dto`.
-    pub fn service_call(&self, prefix: &str, op: &str, args: &[&str]) -> String {
-        let method = if op == "list" {
-            format!("list_{}", self.plural)
-        } else {
-            format!("{op}_{}", self.snake)
-        };
+    pub fn service_call(&self, prefix: &str, method: &str, args: &[&str]) -> String {
         let args = args
             .iter()
             .map(|a| {
@@ -750,7 +759,7 @@ fn render_dtos(v: &View, input: Imports, mut imports: Imports) -> String {
         keys.push(Expr::str(k));
         keys.push(Expr::str(&format!("-{k}")));
     }
-    let sort_literal = Expr::subscript(format!("{}SortKey = Literal", v.class), keys)
+    let sort_literal = Expr::subscript(format!("{} = Literal", v.names.sort_key), keys)
         .exploded()
         .layout(0, "");
     let mut response = vec![decl(&v.response_id, 4, &mut imports)];
@@ -802,60 +811,34 @@ fn render_repository(v: &View, domain: &Domain) -> String {
 
 fn render_service(v: &View, mut imports: Imports) -> String {
     let pkg = &v.package;
-    let o = v.ops;
+    // Every name the service may use; the import block keeps those it does.
     imports.from("sqlmodel.ext.asyncio.session", &["AsyncSession"]);
-    imports.from(
-        &format!("{pkg}.domain.{}.repository", v.snake),
-        &[&format!("{}Repository", v.class)],
-    );
-    let dto_module = format!("{pkg}.dtos.{}", v.snake);
-    let needs_model = o.item();
-    if needs_model {
-        imports.from(&format!("{pkg}.domain.{}.model", v.snake), &[&v.class]);
-    }
-    if o.create {
-        imports.from(&format!("{pkg}.domain.{}.model", v.snake), &[&v.class]);
-        imports.from(&dto_module, &[&format!("{}RequestDto", v.class)]);
-    }
-    if o.update {
-        imports.from(&dto_module, &[&format!("{}UpdateDto", v.class)]);
-    }
-    if (o.create || o.update) && v.timestamps {
-        imports.from(&format!("{pkg}.utils"), &["utc_now"]);
-    }
-    if o.list {
-        imports.from(&dto_module, &[&format!("{}PageDto", v.class)]);
-    }
-    if o.get || o.create || o.update || o.list {
-        imports.from(&dto_module, &[&format!("{}ResponseDto", v.class)]);
-    }
-    if o.item() {
-        imports.from(&format!("{pkg}.error"), &["NotFoundError"]);
-    }
-    let writes = o.create || o.update;
-    if o.create || o.update || o.delete {
-        imports.from(&format!("{pkg}.domain.shared.service"), &["commit"]);
-    }
-    let unique = writes && !v.unique.is_empty();
-    if unique {
-        imports.from(&format!("{pkg}.error"), &["ConflictError"]);
-    }
-    let refs = writes && !v.refs.is_empty();
-    if unique || refs {
-        imports.from("collections.abc", &["Mapping"]);
-        imports.from("typing", &["Any"]);
-    }
-    let mut ref_checks = Vec::new();
-    if refs {
-        imports.from(&format!("{pkg}.domain.shared.service"), &["ensure_exists"]);
-        for (field, to, class) in &v.refs {
-            let repo = format!("{class}Repository");
-            if *to != v.snake {
-                imports.from(&format!("{pkg}.domain.{to}.repository"), &[&repo]);
-            }
-            ref_checks.push((field.clone(), repo));
+    imports.from("collections.abc", &["Mapping"]);
+    imports.from("typing", &["Any"]);
+    let module = |layer: &str| format!("{pkg}.{layer}");
+    let own = |layer: &str| format!("{pkg}.domain.{}.{layer}", v.snake);
+    imports.from(&own("repository"), &[&v.names.repository]);
+    imports.from(&own("model"), &[&v.class]);
+    let n = &v.names;
+    let dtos = [&n.request_dto, &n.update_dto, &n.page_dto, &n.response_dto];
+    imports.from(&module(&format!("dtos.{}", v.snake)), &dtos.map(String::as_str));
+    imports.from(&module("utils"), &["utc_now"]);
+    imports.from(&module("error"), &["NotFoundError", "ConflictError"]);
+    imports.from(&module("domain.shared.service"), &["commit", "ensure_exists"]);
+    for (_, to, repository) in &v.refs {
+        if *to != v.snake {
+            imports.from(&module(&format!("domain.{to}.repository")), &[repository]);
         }
     }
+    let writes = v.ops.create || v.ops.update;
+    let ref_checks = if writes {
+        v.refs
+            .iter()
+            .map(|(field, _, repository)| (field.clone(), repository.clone()))
+            .collect()
+    } else {
+        Vec::new()
+    };
     v.id.add_python_import(&mut imports);
     stamp(super::finish_with_imports(&imports, |imports| {
         super::finish(ServiceTemplate { v, imports, ref_checks })
@@ -866,61 +849,35 @@ fn render_router(v: &View, mut imports: Imports) -> String {
     let pkg = &v.package;
     let o = v.ops;
     let shared = format!("{pkg}.api.shared");
-    let dto_module = format!("{pkg}.dtos.{}", v.snake);
-    imports.from("fastapi", &["APIRouter"]);
-    imports.from(&shared, &["VALIDATION_ERROR"]);
-    imports.from(
-        &format!("{pkg}.domain.{}.service", v.snake),
-        &[&format!("{}Service", v.class)],
-    );
+    // Every name the router may use; the import block keeps those it does.
     imports.from("typing", &["Annotated"]);
-    if o.list || o.get {
-        imports.from(&shared, &["ReadSession"]);
-    }
-    if o.create || o.update || o.delete {
-        imports.from(&shared, &["WriteSession"]);
-    }
-    if o.list {
-        imports.from("fastapi", &["Query"]);
-        imports.from(&shared, &["Offset"]);
-        imports.from(
-            &dto_module,
-            &[&format!("{}PageDto", v.class), &format!("{}SortKey", v.class)],
-        );
-        if !v.search.is_empty() {
-            imports.from(&shared, &["Search"]);
-        }
-    }
-    if o.get || o.create || o.update {
-        imports.from(&dto_module, &[&format!("{}ResponseDto", v.class)]);
-    }
-    if o.create {
-        imports.from("fastapi", &["Response"]);
-        imports.from(&dto_module, &[&format!("{}RequestDto", v.class)]);
-    }
-    if o.update {
-        imports.from(&dto_module, &[&format!("{}UpdateDto", v.class)]);
-    }
-    if o.item() {
-        imports.from("fastapi", &["Path"]);
-        imports.from(&shared, &["NOT_FOUND"]);
-        v.id.add_param_import(&mut imports, pkg);
+    imports.from("fastapi", &["APIRouter", "Query", "Response", "Path", "Depends"]);
+    let names = [
+        "VALIDATION_ERROR",
+        "ReadSession",
+        "WriteSession",
+        "Offset",
+        "Search",
+        "NOT_FOUND",
+        "CONFLICT",
+        "UNAUTHORIZED",
+        "FORBIDDEN",
+    ];
+    imports.from(&shared, &names);
+    imports.from(&format!("{pkg}.domain.{}.service", v.snake), &[&v.names.service]);
+    let n = &v.names;
+    let dtos = [&n.page_dto, &n.sort_key, &n.response_dto, &n.request_dto, &n.update_dto];
+    imports.from(&format!("{pkg}.dtos.{}", v.snake), &dtos.map(String::as_str));
+    v.id.add_param_import(&mut imports, pkg);
+    for d in &v.dependencies {
+        imports.from(&d.module, &[&d.name]);
     }
     // Unique clashes are 409; a missing referenced row is 422.
     let conflict = |op: bool| op && !v.unique.is_empty();
-    let delete_conflict = o.delete;
-    if conflict(o.create) || conflict(o.update) || delete_conflict {
-        imports.from(&shared, &["CONFLICT"]);
-    }
     let mut responses = vec!["422: VALIDATION_ERROR".to_owned()];
     if !v.dependencies.is_empty() {
-        imports.from("fastapi", &["Depends"]);
-        imports.from(&shared, &["UNAUTHORIZED", "FORBIDDEN"]);
         responses.insert(0, "401: UNAUTHORIZED".into());
         responses.insert(1, "403: FORBIDDEN".into());
-        for d in &v.dependencies {
-            imports.from(&d.module, &[&d.name]);
-        }
     }
     let mut args = vec![
         format!("prefix={}", py::string(&v.prefix)),
@@ -1302,11 +1259,7 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
                 ref_deletes.push(RefDeleteCase {
                     field: f.name.clone(),
                     target_shouty: t.shouty.clone(),
-                    mode: match mode {
-                        OnDelete::Restrict => "restrict",
-                        OnDelete::Cascade => "cascade",
-                        OnDelete::SetNull => "set_null",
-                    },
+                    mode,
                 });
             }
         }

@@ -9,7 +9,7 @@
 # isort: split
 
 
-{{ v.class_line("Repository", "BaseRepository") }}
+{{ v.class_line(v.names.repository, "BaseRepository", v.names.model) }}
     """Queries on ``{{ v.plural }}``; never commits."""
 
     filter_fields = {{ filter_fields }}

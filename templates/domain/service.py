@@ -9,7 +9,7 @@
 # isort: split
 
 
-class {{ v.class }}Service:
+class {{ v.names.service }}:
     """Use cases of {{ v.plural_words }}: {{ v.operation_list() }}."""
 
     def __init__(self, session: AsyncSession) -> None:
@@ -17,7 +17,7 @@ class {{ v.class }}Service:
         {{ v.repository_init() }}
 {%- if v.ops.list %}
 
-    async def list_{{ v.plural }}(
+    async def {{ v.names.list }}(
         self,
         *,
         limit: int,
@@ -29,10 +29,10 @@ class {{ v.class }}Service:
 {%- for f in v.filters %}
         {{ f.service_param }},
 {%- endfor %}
-    ) -> {{ v.class }}PageDto:
+    ) -> {{ v.names.page_dto }}:
         """One page of {{ v.plural_words }} matching the filters and the search."""
         # No locals: a filter parameter may have any field's name.
-        return {{ v.class }}PageDto.of(
+        return {{ v.names.page_dto }}.of(
             *await self._repository.paginate(
                 limit=limit,
                 offset=offset,
@@ -54,20 +54,20 @@ class {{ v.class }}Service:
 {%- endif %}
 {%- if v.ops.get %}
 
-    async def get_{{ v.snake }}(
+    async def {{ v.names.get }}(
         self,
         {{ v.id_param }}: {{ v.id.python }},
-    ) -> {{ v.class }}ResponseDto:
+    ) -> {{ v.names.response_dto }}:
         """The {{ v.words }} with this id; NotFoundError if there is none."""
         row = await self._get({{ v.id_param }})
         {{ v.return_response() }}
 {%- endif %}
 {%- if v.ops.create %}
 
-    async def create_{{ v.snake }}(
+    async def {{ v.names.create }}(
         self,
-        dto: {{ v.class }}RequestDto,
-    ) -> {{ v.class }}ResponseDto:
+        dto: {{ v.names.request_dto }},
+    ) -> {{ v.names.response_dto }}:
         """Create {{ v.a_words }}.
 
         ValidationError if a referenced row does not exist, ConflictError if
@@ -93,11 +93,11 @@ class {{ v.class }}Service:
 {%- endif %}
 {%- if v.ops.update %}
 
-    async def update_{{ v.snake }}(
+    async def {{ v.names.update }}(
         self,
         {{ v.id_param }}: {{ v.id.python }},
-        dto: {{ v.class }}UpdateDto,
-    ) -> {{ v.class }}ResponseDto:
+        dto: {{ v.names.update_dto }},
+    ) -> {{ v.names.response_dto }}:
         """Change the fields sent in ``dto``; the others stay as they are."""
         row = await self._get({{ v.id_param }})
         values = dto.model_dump(exclude_unset=True)
@@ -117,7 +117,7 @@ class {{ v.class }}Service:
 {%- endif %}
 {%- if v.ops.delete %}
 
-    async def delete_{{ v.snake }}(
+    async def {{ v.names.delete }}(
         self,
         {{ v.id_param }}: {{ v.id.python }},
     ) -> None:

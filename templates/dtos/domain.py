@@ -8,7 +8,7 @@
 {%- if v.ops.create %}
 
 
-class {{ v.class }}RequestDto(BaseModel):
+class {{ v.names.request_dto }}(BaseModel):
     """A new {{ v.words }} (body of ``POST {{ v.prefix }}``)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -19,7 +19,7 @@ class {{ v.class }}RequestDto(BaseModel):
 {%- if v.ops.update %}
 
 
-class {{ v.class }}UpdateDto(BaseModel):
+class {{ v.names.update_dto }}(BaseModel):
     """Changes to {{ v.a_words }} (body of ``PATCH {{ v.prefix }}/{id}``).
 
     Only the fields sent change; null clears an optional field.
@@ -32,7 +32,7 @@ class {{ v.class }}UpdateDto(BaseModel):
 {%- endif %}
 
 
-class {{ v.class }}ResponseDto(BaseModel):
+class {{ v.names.response_dto }}(BaseModel):
     """{{ v.a_words_cap }} as the API returns it."""
 
     model_config = ConfigDict(from_attributes=True)
@@ -45,5 +45,5 @@ class {{ v.class }}ResponseDto(BaseModel):
         return cls.model_validate(row)
 
 
-{{ v.class_line("PageDto", "PageDto") }}
+{{ v.class_line(v.names.page_dto, "PageDto", v.names.response_dto) }}
     """A page of {{ v.plural_words }} (``GET {{ v.prefix }}``)."""

@@ -376,7 +376,7 @@ async def test_list_sorts_by_creation_time(client: AsyncClient) -> None:
 
     assert ascending == [first_id, second_id]
     assert descending == [second_id, first_id]
-{%- if v.default_sort.as_str() == "-created_at" %}
+{%- if v.newest_first %}
     assert await list_ids(client, URL, {}) == descending
 {%- endif %}
 {%- endif %}
@@ -701,24 +701,24 @@ async def test_update_keeping_own_unique_value_is_200(
 async def test_deleting_the_{{ c.field }}_row_{{ c.verb() }}(
     client: AsyncClient,
 ) -> None:
-    """``{{ c.field }}`` is ``on_delete = "{{ c.mode }}"``."""
+    """``{{ c.field }}`` is ``on_delete = "{{ c.mode.as_str() }}"``."""
     created = await create_row(client)
     target_id = created["{{ c.field }}"]
     target = f"{{ "{" }}{{ c.target_shouty }}_URL{{ "}" }}/{target_id}"
 
     response = await client.delete(target)
 
-{%- if c.mode == "restrict" %}
+{%- if c.is_refused() %}
     assert_error(response, 409, "conflict")
 {%- else %}
     assert response.status_code == 204, response.text
 {%- endif %}
 {%- if v.ops.get %}
     fetched = await client.get(f"{URL}/{created['id']}")
-{%- if c.mode == "restrict" %}
+{%- if c.is_refused() %}
     kept = fetched.json()["{{ c.field }}"]
     assert kept == created["{{ c.field }}"]
-{%- else if c.mode == "cascade" %}
+{%- else if c.cascades() %}
     assert_error(fetched, 404, "not_found")
 {%- else %}
     assert fetched.json()["{{ c.field }}"] is None
@@ -740,19 +740,19 @@ async def test_openapi_declares_operations_and_errors(
 
     assert operation_ids >= {
 {%- if v.ops.list %}
-        "list_{{ v.plural }}",
+        "{{ v.names.list }}",
 {%- endif %}
 {%- if v.ops.create %}
-        "create_{{ v.snake }}",
+        "{{ v.names.create }}",
 {%- endif %}
 {%- if v.ops.get %}
-        "get_{{ v.snake }}",
+        "{{ v.names.get }}",
 {%- endif %}
 {%- if v.ops.update %}
-        "update_{{ v.snake }}",
+        "{{ v.names.update }}",
 {%- endif %}
 {%- if v.ops.delete %}
-        "delete_{{ v.snake }}",
+        "{{ v.names.delete }}",
 {%- endif %}
     }
 {%- if v.ops.create %}

@@ -12,7 +12,7 @@ router = APIRouter(
 {{ router_args }})
 {%- if v.ops.item() %}
 
-{{ v.class }}Id = Annotated[
+{{ v.names.id_alias }} = Annotated[
     {{ v.id.param }},
     Path(description="Id of the {{ v.words }}."),
 ]
@@ -22,10 +22,10 @@ router = APIRouter(
 
 @router.get(
     "",
-    operation_id="list_{{ v.plural }}",
-    response_model={{ v.class }}PageDto,
+    operation_id="{{ v.names.list }}",
+    response_model={{ v.names.page_dto }},
 )
-async def list_{{ v.plural }}(
+async def {{ v.names.list }}(
     session: ReadSession,
     limit: Annotated[
         int,
@@ -33,7 +33,7 @@ async def list_{{ v.plural }}(
     ] = {{ v.page_size }},
     offset: Offset = 0,
     sort: Annotated[
-        {{ v.class }}SortKey,
+        {{ v.names.sort_key }},
         Query(description="Sort key; `-` first for descending."),
     ] = "{{ v.default_sort }}",
 {%- if !v.search.is_empty() %}
@@ -42,10 +42,10 @@ async def list_{{ v.plural }}(
 {%- for p in list_params %}
 {{ p }}
 {%- endfor %}
-) -> {{ v.class }}PageDto:
+) -> {{ v.names.page_dto }}:
     """List {{ v.plural_words }}: filtered, {% if !v.search.is_empty() %}searched in {{ v.search_words }}, {% endif %}sorted, paged."""
-    service = {{ v.class }}Service(session)
-    return await service.list_{{ v.plural }}(
+    service = {{ v.names.service }}(session)
+    return await service.{{ v.names.list }}(
         limit=limit,
         offset=offset,
         sort=sort,
@@ -62,18 +62,18 @@ async def list_{{ v.plural }}(
 
 @router.post(
     "",
-    operation_id="create_{{ v.snake }}",
+    operation_id="{{ v.names.create }}",
     status_code=201,
-    response_model={{ v.class }}ResponseDto,
+    response_model={{ v.names.response_dto }},
 {{ item_errors.create }})
-async def create_{{ v.snake }}(
-    dto: {{ v.class }}RequestDto,
+async def {{ v.names.create }}(
+    dto: {{ v.names.request_dto }},
     session: WriteSession,
     response: Response,
-) -> {{ v.class }}ResponseDto:
+) -> {{ v.names.response_dto }}:
     """Create {{ v.a_words }}; the ``Location`` header is its URL."""
-    service = {{ v.class }}Service(session)
-    {{ v.service_call("created = await ", "create", ["dto"]) }}
+    service = {{ v.names.service }}(session)
+    {{ v.service_call("created = await ", v.names.create, ["dto"]) }}
     response.headers["Location"] = f"{router.prefix}/{created.id}"
     return created
 {%- endif %}
@@ -86,50 +86,50 @@ async def create_{{ v.snake }}(
 
 @router.get(
     "/{{ "{" }}{{ v.id_param }}{{ "}" }}",
-    operation_id="get_{{ v.snake }}",
-    response_model={{ v.class }}ResponseDto,
+    operation_id="{{ v.names.get }}",
+    response_model={{ v.names.response_dto }},
     responses={{ item_errors.get }},
 )
-async def get_{{ v.snake }}(
-    {{ v.id_param }}: {{ v.class }}Id,
+async def {{ v.names.get }}(
+    {{ v.id_param }}: {{ v.names.id_alias }},
     session: ReadSession,
-) -> {{ v.class }}ResponseDto:
+) -> {{ v.names.response_dto }}:
     """The {{ v.words }} with this id."""
-    service = {{ v.class }}Service(session)
-    {{ v.service_call("return await ", "get", ["id"]) }}
+    service = {{ v.names.service }}(session)
+    {{ v.service_call("return await ", v.names.get, ["id"]) }}
 {%- endif %}
 {%- if v.ops.update %}
 
 
 @router.patch(
     "/{{ "{" }}{{ v.id_param }}{{ "}" }}",
-    operation_id="update_{{ v.snake }}",
-    response_model={{ v.class }}ResponseDto,
+    operation_id="{{ v.names.update }}",
+    response_model={{ v.names.response_dto }},
     responses={{ item_errors.update }},
 )
-async def update_{{ v.snake }}(
-    {{ v.id_param }}: {{ v.class }}Id,
-    dto: {{ v.class }}UpdateDto,
+async def {{ v.names.update }}(
+    {{ v.id_param }}: {{ v.names.id_alias }},
+    dto: {{ v.names.update_dto }},
     session: WriteSession,
-) -> {{ v.class }}ResponseDto:
+) -> {{ v.names.response_dto }}:
     """Change the fields sent; null clears an optional field."""
-    service = {{ v.class }}Service(session)
-    {{ v.service_call("return await ", "update", ["id", "dto"]) }}
+    service = {{ v.names.service }}(session)
+    {{ v.service_call("return await ", v.names.update, ["id", "dto"]) }}
 {%- endif %}
 {%- if v.ops.delete %}
 
 
 @router.delete(
     "/{{ "{" }}{{ v.id_param }}{{ "}" }}",
-    operation_id="delete_{{ v.snake }}",
+    operation_id="{{ v.names.delete }}",
     status_code=204,
     responses={{ item_errors.delete }},
 )
-async def delete_{{ v.snake }}(
-    {{ v.id_param }}: {{ v.class }}Id,
+async def {{ v.names.delete }}(
+    {{ v.id_param }}: {{ v.names.id_alias }},
     session: WriteSession,
 ) -> None:
     """Delete the {{ v.words }}; 409 while other rows still reference it."""
-    service = {{ v.class }}Service(session)
-    {{ v.service_call("await ", "delete", ["id"]) }}
+    service = {{ v.names.service }}(session)
+    {{ v.service_call("await ", v.names.delete, ["id"]) }}
 {%- endif %}

@@ -207,6 +207,17 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str
         .map(|(_, c)| c)
 }
 
+/// The first line of each diagnostic (its position and message), for tests
+/// that look for one problem among several.
+#[cfg(test)]
+pub(crate) fn first_lines(diagnostics: &[Diagnostic]) -> String {
+    let lines: Vec<String> = diagnostics
+        .iter()
+        .map(|d| d.to_string().lines().next().unwrap_or_default().to_owned())
+        .collect();
+    lines.join("\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

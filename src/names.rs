@@ -213,16 +213,11 @@ mod tests {
     #[test]
     fn enum_type_names_fit_postgres() {
         assert_eq!(enum_type_name("artworks", "medium"), "artworks_medium");
-        let long = enum_type_name(
-            "catalogue_entry_curator_remark_of_records",
-            "curator_remark_review_state_of_the_entry",
-        );
+        let table = "catalogue_entry_curator_remark_of_records";
+        let long = enum_type_name(table, "curator_remark_review_state_of_the_entry");
         assert_eq!(long.len(), 63);
         assert!(long.starts_with("catalogue_entry_curator_remark_of_records_curator_rema_"));
-        let other = enum_type_name(
-            "catalogue_entry_curator_remark_of_records",
-            "curator_remark_review_state_of_the_other",
-        );
+        let other = enum_type_name(table, "curator_remark_review_state_of_the_other");
         assert_ne!(long, other, "names sharing the first 54 characters stay apart");
     }
 

@@ -288,43 +288,37 @@ mod tests {
     }
 
     #[test]
-    fn keeps_indentation_of_an_app_factory() {
-        let main = "def create_app() -> FastAPI:\n    app = FastAPI()\n    # scaffold: begin router registrations\n    # scaffold: end router registrations\n    return app\n# scaffold: begin router imports\n# scaffold: end router imports\n";
-        let r = register(main, "app", &["artist"]).unwrap();
-        assert!(
-            r.content
-                .contains("\n    app.include_router(artist_router.router)\n    # scaffold: end"),
-            "{}",
-            r.content
-        );
-    }
-
-    #[test]
-    fn inserts_blocks_into_a_hand_written_main() {
-        let main = "\"\"\"My app.\"\"\"\n\nfrom fastapi import (\n    FastAPI,\n)\n\nfrom app.core import x\n\napp = FastAPI(\n    title=\"x\",\n)\n\n\n@app.get(\"/\")\ndef root() -> None:\n    pass\n";
-        let r = register(main, "app", &["artist"]).unwrap();
-        assert!(
-            r.content.contains("from app.core import x\n\n# scaffold: begin router imports\n# isort: off\nfrom app.api.v1.routers import artist as artist_router\n# isort: on\n# scaffold: end router imports\n"),
-            "{}",
-            r.content
-        );
-        assert!(
-            r.content.contains("    title=\"x\",\n)\n# scaffold: begin router registrations\napp.include_router(artist_router.router)\n# scaffold: end router registrations\n"),
-            "{}",
-            r.content
-        );
-        assert_eq!(register(&r.content, "app", &["artist"]).unwrap().content, r.content);
-    }
-
-    #[test]
-    fn inserts_registrations_before_the_return_of_an_app_factory() {
-        let main = "from fastapi import FastAPI\n\n\ndef create_app() -> FastAPI:\n    app = FastAPI()\n    return app\n\n\napp = create_app()\n";
-        let r = register(main, "backend", &["artist"]).unwrap();
-        assert!(
-            r.content.contains("    app = FastAPI()\n    # scaffold: begin router registrations\n    app.include_router(artist_router.router)\n    # scaffold: end router registrations\n    return app\n"),
-            "{}",
-            r.content
-        );
+    fn places_the_blocks_in_any_main() {
+        // (main.py, package, parts the registration of `artist` must show)
+        let cases = [
+            (
+                "def create_app() -> FastAPI:\n    app = FastAPI()\n    # scaffold: begin router registrations\n    # scaffold: end router registrations\n    return app\n# scaffold: begin router imports\n# scaffold: end router imports\n",
+                "app",
+                vec!["\n    app.include_router(artist_router.router)\n    # scaffold: end"],
+            ),
+            (
+                "\"\"\"My app.\"\"\"\n\nfrom fastapi import (\n    FastAPI,\n)\n\nfrom app.core import x\n\napp = FastAPI(\n    title=\"x\",\n)\n\n\n@app.get(\"/\")\ndef root() -> None:\n    pass\n",
+                "app",
+                vec![
+                    "from app.core import x\n\n# scaffold: begin router imports\n# isort: off\nfrom app.api.v1.routers import artist as artist_router\n# isort: on\n# scaffold: end router imports\n",
+                    "    title=\"x\",\n)\n# scaffold: begin router registrations\napp.include_router(artist_router.router)\n# scaffold: end router registrations\n",
+                ],
+            ),
+            (
+                "from fastapi import FastAPI\n\n\ndef create_app() -> FastAPI:\n    app = FastAPI()\n    return app\n\n\napp = create_app()\n",
+                "backend",
+                vec![
+                    "    app = FastAPI()\n    # scaffold: begin router registrations\n    app.include_router(artist_router.router)\n    # scaffold: end router registrations\n    return app\n",
+                ],
+            ),
+        ];
+        for (main, package, parts) in cases {
+            let r = register(main, package, &["artist"]).unwrap();
+            for part in parts {
+                assert!(r.content.contains(part), "{part:?} not in:\n{}", r.content);
+            }
+            assert_eq!(register(&r.content, package, &["artist"]).unwrap().content, r.content);
+        }
     }
 
     #[test]

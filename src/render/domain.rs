@@ -708,22 +708,9 @@ fn render_model(v: &View, mut imports: Imports) -> String {
     }
     let mut declarations = vec![decl(&v.model_id, 4, &mut imports)];
     declarations.extend(v.fields.iter().map(|f| decl(&f.model, 4, &mut imports)));
-    if v.timestamps {
-        for (name, what) in [("created_at", "created"), ("updated_at", "last changed")] {
-            declarations.push(decl(
-                &Decl {
-                    name: name.into(),
-                    annotation: "datetime".into(),
-                    kwargs: vec![
-                        kwarg("default_factory", "utc_now"),
-                        kwarg("sa_type", "UtcDateTime"),
-                        kwarg("description", format!("\"When the row was {what} (UTC).\"")),
-                    ],
-                },
-                4,
-                &mut imports,
-            ));
-        }
+    let column = [kwarg("default_factory", "utc_now"), kwarg("sa_type", "UtcDateTime")];
+    for timestamp in timestamps(v, &column) {
+        declarations.push(decl(&timestamp, 4, &mut imports));
     }
     stamp(super::finish_with_imports(&imports, |imports| {
         super::finish(ModelTemplate {
@@ -732,6 +719,25 @@ fn render_model(v: &View, mut imports: Imports) -> String {
             declarations,
         })
     }))
+}
+
+/// `created_at` and `updated_at`, if the domain has them: `kwargs` then
+/// the description.
+fn timestamps(v: &View, kwargs: &[Expr]) -> Vec<Decl> {
+    let both = [("created_at", "created"), ("updated_at", "last changed")];
+    let fields = if v.timestamps { &both[..] } else { &[] };
+    fields
+        .iter()
+        .map(|(name, what)| {
+            let mut kwargs = kwargs.to_vec();
+            kwargs.push(kwarg("description", format!("\"When the row was {what} (UTC).\"")));
+            Decl {
+                name: (*name).into(),
+                annotation: "datetime".into(),
+                kwargs,
+            }
+        })
+        .collect()
 }
 
 fn render_dtos(v: &View, input: Imports, mut imports: Imports) -> String {
@@ -764,18 +770,8 @@ fn render_dtos(v: &View, input: Imports, mut imports: Imports) -> String {
         .layout(0, "");
     let mut response = vec![decl(&v.response_id, 4, &mut imports)];
     response.extend(v.fields.iter().map(|f| decl(&f.response, 4, &mut imports)));
-    if v.timestamps {
-        for (name, what) in [("created_at", "created"), ("updated_at", "last changed")] {
-            response.push(decl(
-                &Decl {
-                    name: name.into(),
-                    annotation: "datetime".into(),
-                    kwargs: vec![kwarg("description", format!("\"When the row was {what} (UTC).\""))],
-                },
-                4,
-                &mut imports,
-            ));
-        }
+    for timestamp in timestamps(v, &[]) {
+        response.push(decl(&timestamp, 4, &mut imports));
     }
     let request = v.fields.iter().map(|f| decl(&f.request, 4, &mut imports)).collect();
     let update = v.fields.iter().map(|f| decl(&f.update, 4, &mut imports)).collect();
@@ -1016,7 +1012,6 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
     imports.module("uuid");
     imports.from("itertools", &["cycle"]);
 
-    let quote_list = |items: Vec<String>| items.iter().map(|i| Expr::str(i)).collect::<Vec<_>>();
     // A ref field whose target tests cannot create rows stays out of payloads.
     let in_payload = |f: &FieldView| !f.is_ref || full_refs.iter().any(|(n, _)| *n == f.name);
     let invalid: Vec<Expr> = v
@@ -1030,28 +1025,18 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
                 .map(|i| Expr::tuple(vec![Expr::str(&f.name), Expr::atom(i)]))
         })
         .collect();
-    let required: Vec<Expr> = quote_list(v.fields.iter().filter(|f| f.required).map(|f| f.name.clone()).collect());
-    let not_null: Vec<Expr> = quote_list(
+    // The names of the fields that pass `keep`, as string literals.
+    let names_where = |keep: &dyn Fn(&FieldView) -> bool| -> Vec<Expr> {
         v.fields
             .iter()
-            .filter(|f| !f.optional && in_payload(f))
-            .map(|f| f.name.clone())
-            .collect(),
-    );
-    let nullable: Vec<Expr> = quote_list(
-        v.fields
-            .iter()
-            .filter(|f| f.optional && in_payload(f))
-            .map(|f| f.name.clone())
-            .collect(),
-    );
-    let unique: Vec<Expr> = quote_list(
-        v.fields
-            .iter()
-            .filter(|f| f.unique && in_payload(f))
-            .map(|f| f.name.clone())
-            .collect(),
-    );
+            .filter(|f| keep(f))
+            .map(|f| Expr::str(&f.name))
+            .collect()
+    };
+    let required = names_where(&|f| f.required);
+    let not_null = names_where(&|f| !f.optional && in_payload(f));
+    let nullable = names_where(&|f| f.optional && in_payload(f));
+    let unique = names_where(&|f| f.unique && in_payload(f));
     let refs: Vec<Expr> = full_refs
         .iter()
         .filter_map(|(n, _)| v.fields.iter().find(|f| f.name == *n))
@@ -1105,13 +1090,11 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
                 .map(|(a, b)| Expr::tuple(vec![Expr::str(&f.name), Expr::atom(a), Expr::atom(b)]))
         })
         .collect();
-    let ref_filters: Vec<Expr> = quote_list(
-        filter_fields
-            .iter()
-            .filter(|f| f.is_ref && full_refs.iter().any(|(n, _)| *n == f.name))
-            .map(|f| f.name.clone())
-            .collect(),
-    );
+    let ref_filters: Vec<Expr> = filter_fields
+        .iter()
+        .filter(|f| f.is_ref && full_refs.iter().any(|(n, _)| *n == f.name))
+        .map(|f| Expr::str(&f.name))
+        .collect();
     let invalid_filters: Vec<Expr> = filter_fields
         .iter()
         .flat_map(|f| {

@@ -17,18 +17,21 @@ pub enum Expr {
     /// expression; never broken.
     Atom(String),
     /// `head(items)`, `head[items]`, `(items)`, `[items]` or `{items}`.
-    Group {
-        head: String,
-        open: &'static str,
-        close: &'static str,
-        items: Vec<Expr>,
-        /// A one-item tuple needs its comma on one line too: `(x,)`.
-        tuple: bool,
-        /// Written exploded whether it fits or not (a magic trailing comma).
-        exploded: bool,
-    },
+    Group(Group),
     /// `prefix` glued to a value: `key=value`, `"key": value`.
     Prefixed(String, Box<Expr>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    head: String,
+    open: &'static str,
+    close: &'static str,
+    items: Vec<Expr>,
+    /// A one-item tuple needs its comma on one line too: `(x,)`.
+    tuple: bool,
+    /// Written exploded whether it fits or not (a magic trailing comma).
+    exploded: bool,
 }
 
 impl Expr {
@@ -42,14 +45,14 @@ impl Expr {
     }
 
     fn group(head: impl Into<String>, open: &'static str, close: &'static str, items: Vec<Expr>) -> Self {
-        Self::Group {
+        Self::Group(Group {
             head: head.into(),
             open,
             close,
             items,
             tuple: false,
             exploded: false,
-        }
+        })
     }
 
     /// `head(args)`.
@@ -67,14 +70,11 @@ impl Expr {
     }
 
     pub fn tuple(items: Vec<Expr>) -> Self {
-        Self::Group {
-            head: String::new(),
-            open: "(",
-            close: ")",
-            items,
-            tuple: true,
-            exploded: false,
+        let mut tuple = Self::group("", "(", ")", items);
+        if let Self::Group(g) = &mut tuple {
+            g.tuple = true;
         }
+        tuple
     }
 
     /// `{"key": value, ...}`.
@@ -97,25 +97,11 @@ impl Expr {
     }
 
     /// The same group, written exploded whatever its length.
-    pub fn exploded(self) -> Self {
-        match self {
-            Self::Group {
-                head,
-                open,
-                close,
-                items,
-                tuple,
-                ..
-            } => Self::Group {
-                head,
-                open,
-                close,
-                items,
-                tuple,
-                exploded: true,
-            },
-            other => other,
+    pub fn exploded(mut self) -> Self {
+        if let Self::Group(g) = &mut self {
+            g.exploded = true;
         }
+        self
     }
 
     /// The keyword of a `name=value` argument.
@@ -138,9 +124,7 @@ impl Expr {
     /// `Annotated[T, meta]`).
     pub fn items_of(&self, wanted: &str) -> Option<&[Expr]> {
         match self {
-            Self::Group {
-                head, open: "[", items, ..
-            } if head == wanted => Some(items),
+            Self::Group(g) if g.open == "[" && g.head == wanted => Some(&g.items),
             _ => None,
         }
     }
@@ -159,26 +143,19 @@ impl Expr {
                 out.push_str(prefix);
                 value.write_flat(out);
             }
-            Self::Group {
-                head,
-                open,
-                close,
-                items,
-                tuple,
-                ..
-            } => {
-                out.push_str(head);
-                out.push_str(open);
-                for (i, item) in items.iter().enumerate() {
+            Self::Group(g) => {
+                out.push_str(&g.head);
+                out.push_str(g.open);
+                for (i, item) in g.items.iter().enumerate() {
                     if i > 0 {
                         out.push_str(", ");
                     }
                     item.write_flat(out);
                 }
-                if *tuple && items.len() == 1 {
+                if g.tuple && g.items.len() == 1 {
                     out.push(',');
                 }
-                out.push_str(close);
+                out.push_str(g.close);
             }
         }
     }
@@ -204,22 +181,17 @@ impl Expr {
                 out.push_str(prefix);
                 value.write(out, indent, col + prefix.len(), trail);
             }
-            Self::Group {
-                head,
-                open,
-                close,
-                items,
-                exploded,
-                ..
-            } if !items.is_empty() && (*exploded || col + self.flat().len() + trail.len() > MAX_LINE) => {
-                let _ = writeln!(out, "{head}{open}");
-                for item in items {
+            Self::Group(g)
+                if !g.items.is_empty() && (g.exploded || col + self.flat().len() + trail.len() > MAX_LINE) =>
+            {
+                let _ = writeln!(out, "{}{}", g.head, g.open);
+                for item in &g.items {
                     push_pad(out, indent + 4);
                     item.write(out, indent + 4, indent + 4, ",");
                     out.push('\n');
                 }
                 push_pad(out, indent);
-                out.push_str(close);
+                out.push_str(g.close);
                 out.push_str(trail);
             }
             _ => {

@@ -144,26 +144,18 @@ pub fn kwarg(name: &str, value: impl ToString) -> Expr {
 /// `ge`/`gt` and `le`/`lt` keyword arguments; integers without a spec bound
 /// get the column's range (`int_consts`: the names of its limits).
 fn number_bounds(b: &Bounds, int_consts: Option<(&str, &str)>) -> Vec<Expr> {
-    let mut kw = Vec::new();
-    match (&b.ge, &b.gt) {
-        (Some(n), _) => kw.push(kwarg("ge", &n.text)),
-        (None, Some(n)) => kw.push(kwarg("gt", &n.text)),
-        (None, None) => {
-            if let Some((min, _)) = int_consts {
-                kw.push(kwarg("ge", min));
-            }
-        }
-    }
-    match (&b.le, &b.lt) {
-        (Some(n), _) => kw.push(kwarg("le", &n.text)),
-        (None, Some(n)) => kw.push(kwarg("lt", &n.text)),
-        (None, None) => {
-            if let Some((_, max)) = int_consts {
-                kw.push(kwarg("le", max));
-            }
-        }
-    }
-    kw
+    let sides = [
+        (("ge", &b.ge), ("gt", &b.gt), int_consts.map(|c| c.0)),
+        (("le", &b.le), ("lt", &b.lt), int_consts.map(|c| c.1)),
+    ];
+    sides
+        .into_iter()
+        .filter_map(|((inclusive, i), (exclusive, e), limit)| match (i, e) {
+            (Some(n), _) => Some(kwarg(inclusive, &n.text)),
+            (None, Some(n)) => Some(kwarg(exclusive, &n.text)),
+            (None, None) => limit.map(|l| kwarg(inclusive, l)),
+        })
+        .collect()
 }
 
 /// Imports the column limits (`INT32_MIN`, ...) that `bounds` name.

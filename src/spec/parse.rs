@@ -1007,12 +1007,8 @@ mod tests {
 
     fn parse(text: &str) -> Result<Domain, String> {
         let src = Source::new("domains/artwork.toml", text.to_owned());
-        parse_spec(&src, "artwork", "domains/artwork.toml", &["artwork", "artist"]).map_err(|d| {
-            d.iter()
-                .map(|d| d.to_string().lines().next().unwrap().to_owned())
-                .collect::<Vec<_>>()
-                .join("\n")
-        })
+        parse_spec(&src, "artwork", "domains/artwork.toml", &["artwork", "artist"])
+            .map_err(|d| crate::diag::first_lines(&d))
     }
 
     #[test]
@@ -1080,20 +1076,34 @@ default_sort = "-year"
 
     #[test]
     fn contradictions_and_reserved_names() {
-        let err = parse("[fields.id]\ntype = \"str\"\n").unwrap_err();
-        assert!(err.contains("field name 'id' is reserved"), "{err}");
-        let err = parse("[fields.a]\ntype = \"str\"\nmin_length = 5\nmax_length = 2\n").unwrap_err();
-        assert!(err.contains("min_length (5) is greater than max_length (2)"), "{err}");
-        let err = parse("[fields.a]\ntype = \"enum\"\nvalues = [\"x\"]\ndefault = \"y\"\n").unwrap_err();
-        assert!(err.contains("default 'y' is not one of the enum's values"), "{err}");
-        let err = parse("[fields.a]\ntype = \"ref\"\nto = \"artist\"\non_delete = \"set_null\"\n").unwrap_err();
-        assert!(err.contains("needs an optional field"), "{err}");
-        let err = parse("[fields.a]\ntype = \"str\"\npattern = \"[\"\nexample = \"x\"\n").unwrap_err();
-        assert!(err.contains("pattern is not a valid regular expression"), "{err}");
-        let err = parse("[fields.a]\ntype = \"str\"\npattern = \"^[0-9]+$\"\nexample = \"x\"\n").unwrap_err();
-        assert!(err.contains("does not match pattern"), "{err}");
-        let err = parse("[fields.a]\ntype = \"int\"\nge = 5\nle = 1\n").unwrap_err();
-        assert!(err.contains("leave no valid value"), "{err}");
+        let cases = [
+            ("[fields.id]\ntype = \"str\"\n", "field name 'id' is reserved"),
+            (
+                "[fields.a]\ntype = \"str\"\nmin_length = 5\nmax_length = 2\n",
+                "min_length (5) is greater than max_length (2)",
+            ),
+            (
+                "[fields.a]\ntype = \"enum\"\nvalues = [\"x\"]\ndefault = \"y\"\n",
+                "default 'y' is not one of the enum's values",
+            ),
+            (
+                "[fields.a]\ntype = \"ref\"\nto = \"artist\"\non_delete = \"set_null\"\n",
+                "needs an optional field",
+            ),
+            (
+                "[fields.a]\ntype = \"str\"\npattern = \"[\"\nexample = \"x\"\n",
+                "pattern is not a valid regular expression",
+            ),
+            (
+                "[fields.a]\ntype = \"str\"\npattern = \"^[0-9]+$\"\nexample = \"x\"\n",
+                "does not match pattern",
+            ),
+            ("[fields.a]\ntype = \"int\"\nge = 5\nle = 1\n", "leave no valid value"),
+        ];
+        for (spec, expected) in cases {
+            let err = parse(spec).unwrap_err();
+            assert!(err.contains(expected), "{spec:?}: {err}");
+        }
     }
 
     #[test]

@@ -182,12 +182,7 @@ mod tests {
     use crate::spec::parsed_for_test;
 
     fn project(specs: &[(&str, &str)]) -> Result<Domains, String> {
-        resolve(parsed_for_test(specs)).map_err(|d| {
-            d.iter()
-                .map(|d| d.to_string().lines().next().unwrap().to_owned())
-                .collect::<Vec<_>>()
-                .join("\n")
-        })
+        resolve(parsed_for_test(specs)).map_err(|d| crate::diag::first_lines(&d))
     }
 
     #[test]

@@ -145,13 +145,7 @@ pub fn enum_class(domain_class: &str, field: &str) -> String {
     // `{Domain}{Field}` must not be one of the domain's other classes
     // (a `service` enum of `guest` next to `GuestService`).
     const CLASS_SUFFIXES: &[&str] = &[
-        "Service",
-        "Repository",
-        "RequestDto",
-        "UpdateDto",
-        "ResponseDto",
-        "PageDto",
-        "SortKey",
+        "Service", "Repository", "RequestDto", "UpdateDto", "ResponseDto", "PageDto", "SortKey",
     ];
     let field_class = field.to_upper_camel_case();
     let full = if CLASS_SUFFIXES.contains(&field_class.as_str()) {

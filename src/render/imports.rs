@@ -8,22 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::expr::MAX_LINE;
 
 const STDLIB: &[&str] = &[
-    "collections",
-    "datetime",
-    "decimal",
-    "enum",
-    "typing",
-    "uuid",
-    "math",
-    "re",
-    "json",
-    "contextlib",
-    "os",
-    "pathlib",
-    "logging",
-    "asyncio",
-    "itertools",
-    "functools",
+    "collections", "datetime", "decimal", "enum", "typing", "uuid", "math", "re", "json", "contextlib", "os",
+    "pathlib", "logging", "asyncio", "itertools", "functools",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

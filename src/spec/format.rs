@@ -54,28 +54,14 @@ pub fn keys_for(ty: FieldType) -> &'static [&'static str] {
     use FieldType::*;
     match ty {
         Str => &[
-            "default",
-            "unique",
-            "index",
-            "example",
-            "min_length",
-            "max_length",
-            "pattern",
+            "default", "unique", "index", "example", "min_length", "max_length", "pattern",
         ],
         Text => &["default", "example", "min_length", "max_length"],
         Email => &["unique", "index", "example", "max_length"],
         Int | BigInt => &["default", "unique", "index", "ge", "gt", "le", "lt"],
         Float => &["default", "index", "ge", "gt", "le", "lt"],
         Decimal => &[
-            "default",
-            "unique",
-            "index",
-            "ge",
-            "gt",
-            "le",
-            "lt",
-            "max_digits",
-            "decimal_places",
+            "default", "unique", "index", "ge", "gt", "le", "lt", "max_digits", "decimal_places",
         ],
         Bool => &["default", "index"],
         Date | Datetime | Uuid => &["unique", "index"],
@@ -102,13 +88,11 @@ pub fn keys_for(ty: FieldType) -> &'static [&'static str] {
 pub struct SpecFile {
     /// What one item of the domain is, in a sentence, e.g. "A work of art made by an artist.". Used in the docstrings
     /// of the generated code and in the OpenAPI document. Optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Plural of the domain name: the table name, the URL segment and the names of list operations. Lowercase
     /// snake_case, at most 40 characters, not a Python keyword, different from the domain name. Default: the English
     /// plural of the domain name's last word (`artwork` → `artworks`, `gallery` → `galleries`, `status` →
     /// `statuses`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(transform = plural_rules)]
     pub plural: Option<String>,
     /// Kind of primary key. Default "str".
@@ -274,7 +258,6 @@ pub struct FieldSpec {
     /// field's own constraints (lengths, pattern, bounds). str, text, int, bigint, float, decimal, bool and enum only.
     /// No default: a required field without one must be sent on create. On an optional field, an explicit null stays
     /// null; only a field left out gets the default.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<Literal>,
     /// Adds a unique constraint (which also indexes the column); a create or update that would repeat a value gets a
     /// 409. Default false. str, email, int, bigint, decimal, date, datetime, uuid and ref only.
@@ -286,50 +269,39 @@ pub struct FieldSpec {
     pub index: bool,
     /// What the field holds, for people: becomes the field's description in the model, the DTOs and the OpenAPI
     /// document. Every type accepts it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// A valid value of the field. Required whenever `pattern` is set, and must match it: the OpenAPI document and
     /// the generated tests use it. str, text and email only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub example: Option<String>,
     /// Minimum number of characters, 0 to 10485760, at most `max_length`. No default (the empty string is allowed).
     /// str and text only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(max = MAX_STR_LENGTH))]
     pub min_length: Option<u32>,
     /// Maximum number of characters, 1 to 10485760. str, text and email only. str defaults to 255 (the column is a
     /// VARCHAR of this length), email to 320 (values below 6 count as 6), text to no limit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = MAX_STR_LENGTH))]
     pub max_length: Option<u32>,
     /// Regular expression a value must match somewhere (anchor it with `^...$` to match the whole value). It must
     /// compile in Rust's `regex` crate, which pydantic uses, and needs an `example` that matches it. No default.
     /// str only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,
     /// Inclusive lower bound: values must be ≥ ge. Not together with `gt`. An integer for int and bigint (within 32
     /// bits for int), a number for float and decimal. int, bigint, float and decimal only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ge: Option<Bound>,
     /// Exclusive lower bound: values must be > gt. Not together with `ge`. An integer for int and bigint (within 32
     /// bits for int), a number for float and decimal. int, bigint, float and decimal only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gt: Option<Bound>,
     /// Inclusive upper bound: values must be ≤ le. Not together with `lt`. An integer for int and bigint (within 32
     /// bits for int), a number for float and decimal. int, bigint, float and decimal only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub le: Option<Bound>,
     /// Exclusive upper bound: values must be < lt. Not together with `le`. An integer for int and bigint (within 32
     /// bits for int), a number for float and decimal. int, bigint, float and decimal only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lt: Option<Bound>,
     /// Total number of digits of a decimal (the column's precision), 1 to 1000. Default 12. decimal only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = MAX_DIGITS))]
     pub max_digits: Option<u32>,
     /// Digits after the decimal point (the column's scale), 0 to 1000, at most `max_digits`; values are rounded to
     /// it. Default 2. decimal only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(max = MAX_DIGITS))]
     pub decimal_places: Option<u32>,
     /// The values of an enum, in order: lowercase snake_case strings of at most 63 characters, at least one, no
@@ -338,18 +310,15 @@ pub struct FieldSpec {
     /// like the domain's other classes; `{Field}Enum` where the name would pass 60 characters) and a database enum
     /// type named `{table}_{field}` (a name longer than PostgreSQL's 63 characters keeps its first 54 and gains `_`
     /// and 8 hex digits of its SHA-256). Required for enum; enum only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1), inner(pattern(SNAKE_CASE), length(max = MAX_ENUM_VALUE_LEN)))]
     #[schemars(extend("uniqueItems" = true))]
     pub values: Option<Vec<String>>,
     /// The domain a ref points at: the name (file stem) of another spec of the same project, or of this one. The
     /// column holds that domain's id, with a foreign key and an index; a create or update naming a missing row gets a
     /// 422. Required refs may not form a cycle. Required for ref; ref only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(transform = domain_name_rules)]
     pub to: Option<String>,
     /// What deleting the referenced row does to this one. Default "restrict". ref only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("default" = "restrict"))]
     pub on_delete: Option<OnDelete>,
 }
@@ -554,7 +523,6 @@ pub struct ApiSpec {
     pub sort: Vec<String>,
     /// Order of the list when the request gives no `?sort=`: a column as in `sort`, with a leading `-` for
     /// descending. Default "-created_at", or "id" when `timestamps = false`; the id always breaks ties.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(pattern(SORT_KEY))]
     pub default_sort: Option<String>,
     /// Items per page when the request gives no `limit`: 1 to 10000, at most `max_page_size`. Default 20.
@@ -917,143 +885,25 @@ pub struct FieldExample {
     pub body: &'static str,
 }
 
-/// One example per field type, in the order of [`field_types`]. Each body is
-/// a valid spec when put under a `[fields.<name>]` header.
-pub const FIELD_EXAMPLES: &[FieldExample] = &[
-    FieldExample {
-        ty: "str",
-        name: "isbn",
-        body: r#"type = "str"
-max_length = 13
-pattern = "^[0-9]{13}$"
-example = "9780000000002"
-unique = true
-optional = true
-description = "ISBN of the catalogue entry"
-"#,
-    },
-    FieldExample {
-        ty: "text",
-        name: "bio",
-        body: r#"type = "text"
-optional = true
-max_length = 5000
-description = "Free-form biography"
-"#,
-    },
-    FieldExample {
-        ty: "int",
-        name: "year",
-        body: r#"type = "int"
-ge = 1000
-le = 2100
-optional = true
-index = true
-description = "Year the work was finished"
-"#,
-    },
-    FieldExample {
-        ty: "bigint",
-        name: "views",
-        body: r#"type = "bigint"
-default = 0
-ge = 0
-description = "How often the work was viewed"
-"#,
-    },
-    FieldExample {
-        ty: "float",
-        name: "rating",
-        body: r#"type = "float"
-ge = 0.0
-le = 5.0
-optional = true
-description = "Average rating from 0 to 5"
-"#,
-    },
-    FieldExample {
-        ty: "decimal",
-        name: "price",
-        body: r#"type = "decimal"
-max_digits = 12
-decimal_places = 2
-gt = 0
-default = 9.99
-description = "Asking price in euros"
-"#,
-    },
-    FieldExample {
-        ty: "bool",
-        name: "is_public",
-        body: r#"type = "bool"
-default = true
-index = true
-description = "Whether everyone may see the work"
-"#,
-    },
-    FieldExample {
-        ty: "date",
-        name: "born_on",
-        body: r#"type = "date"
-optional = true
-description = "Date of birth"
-"#,
-    },
-    FieldExample {
-        ty: "datetime",
-        name: "sold_at",
-        body: r#"type = "datetime"
-optional = true
-index = true
-description = "When the work was sold"
-"#,
-    },
-    FieldExample {
-        ty: "uuid",
-        name: "sku",
-        body: r#"type = "uuid"
-unique = true
-description = "Stock-keeping unit"
-"#,
-    },
-    FieldExample {
-        ty: "email",
-        name: "contact_email",
-        body: r#"type = "email"
-unique = true
-max_length = 254
-example = "ada@example.com"
-description = "Where to send enquiries"
-"#,
-    },
-    FieldExample {
-        ty: "json",
-        name: "attributes",
-        body: r#"type = "json"
-optional = true
-description = "Free-form extra data"
-"#,
-    },
-    FieldExample {
-        ty: "enum",
-        name: "medium",
-        body: r#"type = "enum"
-values = ["oil", "acrylic", "watercolor", "digital"]
-default = "oil"
-index = true
-description = "What the work is made with"
-"#,
-    },
-    FieldExample {
-        ty: "ref",
-        name: "artist_id",
-        body: r#"type = "ref"
-to = "artist"
-on_delete = "cascade"
-description = "The artist who made the work"
-"#,
-    },
-];
+/// The example fields, one per type in the order of [`field_types`]: each
+/// table of `field_examples.toml` is a valid field of a spec.
+pub fn field_examples() -> Vec<FieldExample> {
+    let text = include_str!("field_examples.toml");
+    text.split("\n[fields.")
+        .skip(1)
+        .map(|table| {
+            let (name, body) = table.split_once("]\n").expect("a table header");
+            // The body up to its last line, without the blank lines after it.
+            let body = &body[..body.trim_end().len() + 1];
+            let ty = body.lines().next().and_then(|l| l.strip_prefix("type = \"")?.strip_suffix('"'));
+            FieldExample {
+                ty: ty.expect("each example starts with its type"),
+                name,
+                body,
+            }
+        })
+        .collect()
+}
 
 /// Rules that only scaffold itself checks: JSON Schema cannot relate one
 /// value to another or look at other files. Each comes with a spec (of a
@@ -1108,7 +958,7 @@ pub const PARSER_ONLY_RULES: &[(&str, &str)] = &[
 ];
 
 /// The reference of the spec format, docs/spec.md, generated from
-/// [`json_schema`], [`keys_for`], [`FIELD_EXAMPLES`] and [`PARSER_ONLY_RULES`].
+/// [`json_schema`], [`keys_for`], [`field_examples`] and [`PARSER_ONLY_RULES`].
 pub fn reference_markdown() -> String {
     let root = json_schema();
     let props = &root["properties"];
@@ -1164,7 +1014,7 @@ pub fn reference_markdown() -> String {
         line(w, &format!("### `{ty}`"));
         line(w, "");
         para(w, text(&variant["description"]));
-        if let Some(example) = FIELD_EXAMPLES.iter().find(|e| e.ty == ty) {
+        if let Some(example) = field_examples().into_iter().find(|e| e.ty == ty) {
             para(w, &format!("```toml\n[fields.{}]\n{}```", example.name, example.body));
         }
     }
@@ -1345,25 +1195,8 @@ mod tests {
     use crate::spec::FileKind;
     /// The field keys and types as docs/design.md §4 lists them.
     const FIELD_KEYS: &[&str] = &[
-        "type",
-        "optional",
-        "default",
-        "unique",
-        "index",
-        "description",
-        "example",
-        "min_length",
-        "max_length",
-        "pattern",
-        "ge",
-        "gt",
-        "le",
-        "lt",
-        "max_digits",
-        "decimal_places",
-        "values",
-        "to",
-        "on_delete",
+        "type", "optional", "default", "unique", "index", "description", "example", "min_length", "max_length",
+        "pattern", "ge", "gt", "le", "lt", "max_digits", "decimal_places", "values", "to", "on_delete",
     ];
     const FIELD_TYPES: &[&str] = &[
         "str", "text", "int", "bigint", "float", "decimal", "bool", "date", "datetime", "uuid", "email", "json",
@@ -1421,22 +1254,19 @@ mod tests {
         assert_eq!(file_kinds(), kinds);
         // The help of an unknown key that resembles none lists them all.
         let field = "[fields.title]\ntype = \"str\"\n";
-        assert_eq!(
-            unknown_key_help(&format!("zzzzzzzzzz = 1\n{field}")),
-            format!("a spec accepts: {}", top_keys().join(", "))
-        );
-        assert_eq!(
-            unknown_key_help(&format!("{field}[api]\nzzzzzzzzzz = 1\n")),
-            format!("[api] accepts: {}", api_keys().join(", "))
-        );
-        assert_eq!(
-            unknown_key_help(&format!("{field}[files]\nzzzzzzzzzz = \"owned\"\n")),
-            format!("[files] accepts: {}", file_kinds().join(", "))
-        );
-        assert_eq!(
-            unknown_key_help(&format!("{field}zzzzzzzzzz = 1\n")),
-            format!("a field accepts: {}", field_keys().join(", "))
-        );
+        let cases = [
+            (format!("zzzzzzzzzz = 1\n{field}"), "a spec", top_keys()),
+            (format!("{field}[api]\nzzzzzzzzzz = 1\n"), "[api]", api_keys()),
+            (
+                format!("{field}[files]\nzzzzzzzzzz = \"owned\"\n"),
+                "[files]",
+                file_kinds(),
+            ),
+            (format!("{field}zzzzzzzzzz = 1\n"), "a field", field_keys()),
+        ];
+        for (spec, table, keys) in cases {
+            assert_eq!(unknown_key_help(&spec), format!("{table} accepts: {}", keys.join(", ")));
+        }
     }
 
     #[test]
@@ -1520,10 +1350,10 @@ mod tests {
 
     #[test]
     fn field_examples_cover_every_type_and_are_valid() {
-        let tys: Vec<&str> = FIELD_EXAMPLES.iter().map(|e| e.ty).collect();
+        let tys: Vec<&str> = field_examples().iter().map(|e| e.ty).collect();
         assert_eq!(tys, field_types());
         let v = validator();
-        for example in FIELD_EXAMPLES {
+        for example in field_examples() {
             assert!(
                 example.body.starts_with(&format!("type = \"{}\"\n", example.ty)),
                 "{}",
@@ -1688,6 +1518,6 @@ mod tests {
         for ty in field_types() {
             assert!(md.contains(&format!("### `{ty}`")), "{ty} missing from the reference");
         }
-        assert_eq!(md.matches("```toml\n[fields.").count(), FIELD_EXAMPLES.len());
+        assert_eq!(md.matches("```toml\n[fields.").count(), field_examples().len());
     }
 }

@@ -20,25 +20,8 @@ pub const MAX_ENUM_VALUE_LEN: u32 = 63;
 /// Class names the generated modules import; a domain whose class name is
 /// one of them would shadow it.
 pub const IMPORTED_CLASSES: &[&str] = &[
-    "Field",
-    "Query",
-    "Path",
-    "Response",
-    "Depends",
-    "Annotated",
-    "Literal",
-    "Self",
-    "Any",
-    "Mapping",
-    "Decimal",
-    "BaseModel",
-    "ConfigDict",
-    "PageDto",
-    "StrEnum",
-    "AsyncSession",
-    "JsonValue",
-    "Text",
-    "BigInteger",
+    "Field", "Query", "Path", "Response", "Depends", "Annotated", "Literal", "Self", "Any", "Mapping", "Decimal",
+    "BaseModel", "ConfigDict", "PageDto", "StrEnum", "AsyncSession", "JsonValue", "Text", "BigInteger",
 ];
 
 /// Domain names that clash with the layout or with generated module names.
@@ -47,18 +30,7 @@ pub const RESERVED_DOMAINS: &[&str] = &["shared", "base", "session", "types", "p
 /// Field names that clash with generated code, SQLAlchemy, pydantic or the
 /// list endpoint's query parameters (docs/design.md §7).
 pub const RESERVED_FIELD_NAMES: &[&str] = &[
-    "id",
-    "created_at",
-    "updated_at",
-    "metadata",
-    "registry",
-    "limit",
-    "offset",
-    "sort",
-    "q",
-    "session",
-    "self",
-    "cls",
+    "id", "created_at", "updated_at", "metadata", "registry", "limit", "offset", "sort", "q", "session", "self", "cls",
     "from_model",
 ];
 

@@ -515,15 +515,27 @@ struct RouterTemplate<'a> {
     imports: String,
     router_args: String,
     list_params: Vec<String>,
-    item_errors: ItemErrors,
+    create_responses: String,
+    item_routes: Vec<ItemRoute>,
 }
 
 /// `responses=` of the item routes, as Python dict literals.
-struct ItemErrors {
-    get: String,
-    update: String,
-    delete: String,
-    create: String,
+/// A route on `/{id}`: get, update or delete.
+struct ItemRoute {
+    /// `get`, `patch` or `delete` (the `router` method).
+    method: &'static str,
+    /// The function and its operation id.
+    name: String,
+    status: Option<u16>,
+    response_model: Option<String>,
+    responses: String,
+    /// The body's DTO class, for update.
+    dto: Option<String>,
+    session: &'static str,
+    returns: String,
+    doc: String,
+    /// The line that calls the service.
+    call: String,
 }
 
 #[derive(Template)]
@@ -905,23 +917,63 @@ fn render_router(v: &View, mut imports: Imports) -> String {
     }
     let dict = |entries: &[&str]| format!("{{{}}}", entries.join(", "));
     let c = |op: bool| if conflict(op) { vec!["409: CONFLICT"] } else { vec![] };
-    let item_errors = ItemErrors {
-        get: dict(&["404: NOT_FOUND"]),
-        update: dict(&[&["404: NOT_FOUND"][..], &c(o.update)].concat()),
-        delete: dict(&["404: NOT_FOUND", "409: CONFLICT"]),
-        create: if conflict(o.create) {
-            format!("    responses={},\n", dict(&c(o.create)))
-        } else {
-            String::new()
-        },
+    let create_responses = if conflict(o.create) {
+        format!("    responses={},\n", dict(&c(o.create)))
+    } else {
+        String::new()
     };
+    let n = &v.names;
+    let returned = |name: &str| ItemRoute {
+        method: "get",
+        name: name.to_owned(),
+        status: None,
+        response_model: Some(n.response_dto.clone()),
+        responses: dict(&["404: NOT_FOUND"]),
+        dto: None,
+        session: "ReadSession",
+        returns: n.response_dto.clone(),
+        doc: String::new(),
+        call: v.service_call("return await ", name, &["id"]),
+    };
+    let mut item_routes = Vec::new();
+    if o.get {
+        item_routes.push(ItemRoute {
+            doc: format!("The {} with this id.", v.words),
+            ..returned(&n.get)
+        });
+    }
+    if o.update {
+        item_routes.push(ItemRoute {
+            method: "patch",
+            responses: dict(&[&["404: NOT_FOUND"][..], &c(o.update)].concat()),
+            dto: Some(n.update_dto.clone()),
+            session: "WriteSession",
+            doc: "Change the fields sent; null clears an optional field.".to_owned(),
+            call: v.service_call("return await ", &n.update, &["id", "dto"]),
+            ..returned(&n.update)
+        });
+    }
+    if o.delete {
+        item_routes.push(ItemRoute {
+            method: "delete",
+            status: Some(204),
+            response_model: None,
+            responses: dict(&["404: NOT_FOUND", "409: CONFLICT"]),
+            session: "WriteSession",
+            returns: "None".to_owned(),
+            doc: format!("Delete the {}; 409 while other rows still reference it.", v.words),
+            call: v.service_call("await ", &n.delete, &["id"]),
+            ..returned(&n.delete)
+        });
+    }
     stamp(super::finish_with_imports(&imports, |imports| {
         super::finish(RouterTemplate {
             v,
             imports,
             router_args,
             list_params,
-            item_errors,
+            create_responses,
+            item_routes,
         })
     }))
 }

@@ -1,3 +1,4 @@
+{%- import "shared/macros.py" as shared -%}
 {{ v.header_sectioned() }}
 """Business logic of the {{ v.snake }} domain; owns the transactions."""
 
@@ -34,12 +35,7 @@ class {{ v.names.service }}:
         # No locals: a filter parameter may have any field's name.
         return {{ v.names.page_dto }}.of(
             *await self._repository.paginate(
-                limit=limit,
-                offset=offset,
-                sort=sort,
-{%- if !v.search.is_empty() %}
-                search=q,
-{%- endif %}
+{%- call shared::paging_args("                ", !v.search.is_empty(), "search") %}{% endcall %}
 {%- if !v.filters.is_empty() %}
                 filters={
 {%- for f in v.filters %}
@@ -74,12 +70,7 @@ class {{ v.names.service }}:
         a unique value is taken.
         """
         values = dto.model_dump()
-{%- if !ref_checks.is_empty() %}
-        await self._check_references(values)
-{%- endif %}
-{%- if !v.unique.is_empty() %}
-        await self._check_unique(values)
-{%- endif %}
+{%- call checks("        ", "values") %}{% endcall %}
 {%- if v.timestamps %}
         now = utc_now()
         row = self._repository.add(
@@ -102,12 +93,7 @@ class {{ v.names.service }}:
         row = await self._get({{ v.id_param }})
         values = dto.model_dump(exclude_unset=True)
         if values:
-{%- if !ref_checks.is_empty() %}
-            await self._check_references(values)
-{%- endif %}
-{%- if !v.unique.is_empty() %}
-            await self._check_unique(values, exclude_id=row.id)
-{%- endif %}
+{%- call checks("            ", "values, exclude_id=row.id") %}{% endcall %}
             row.sqlmodel_update(values)
 {%- if v.timestamps %}
             row.updated_at = utc_now()
@@ -172,3 +158,12 @@ class {{ v.names.service }}:
 
     # scaffold: begin custom methods
     # scaffold: end custom methods
+{#- The reference and unique checks of create and update. #}
+{%- macro checks(pad, unique_args) %}
+{%- if !ref_checks.is_empty() %}
+{{ pad }}await self._check_references(values)
+{%- endif %}
+{%- if !v.unique.is_empty() %}
+{{ pad }}await self._check_unique({{ unique_args }})
+{%- endif %}
+{%- endmacro %}

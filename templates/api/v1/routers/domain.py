@@ -1,3 +1,4 @@
+{%- import "shared/macros.py" as shared -%}
 {{ v.header_sectioned() }}
 """HTTP routes of the {{ v.snake }} domain (``{{ v.prefix }}``)."""
 
@@ -46,12 +47,7 @@ async def {{ v.names.list }}(
     """List {{ v.plural_words }}: filtered, {% if !v.search.is_empty() %}searched in {{ v.search_words }}, {% endif %}sorted, paged."""
     service = {{ v.names.service }}(session)
     return await service.{{ v.names.list }}(
-        limit=limit,
-        offset=offset,
-        sort=sort,
-{%- if !v.search.is_empty() %}
-        q=q,
-{%- endif %}
+{%- call shared::paging_args("        ", !v.search.is_empty(), "q") %}{% endcall %}
 {%- for f in v.filters %}
         {{ f.name }}={{ f.param }},
 {%- endfor %}
@@ -65,7 +61,7 @@ async def {{ v.names.list }}(
     operation_id="{{ v.names.create }}",
     status_code=201,
     response_model={{ v.names.response_dto }},
-{{ item_errors.create }})
+{{ create_responses }})
 async def {{ v.names.create }}(
     dto: {{ v.names.request_dto }},
     session: WriteSession,
@@ -81,55 +77,28 @@ async def {{ v.names.create }}(
 
 # scaffold: begin custom routes
 # scaffold: end custom routes
-{%- if v.ops.get %}
+{%- for r in item_routes %}
 
 
-@router.get(
+@router.{{ r.method }}(
     "/{{ "{" }}{{ v.id_param }}{{ "}" }}",
-    operation_id="{{ v.names.get }}",
-    response_model={{ v.names.response_dto }},
-    responses={{ item_errors.get }},
-)
-async def {{ v.names.get }}(
-    {{ v.id_param }}: {{ v.names.id_alias }},
-    session: ReadSession,
-) -> {{ v.names.response_dto }}:
-    """The {{ v.words }} with this id."""
-    service = {{ v.names.service }}(session)
-    {{ v.service_call("return await ", v.names.get, ["id"]) }}
+    operation_id="{{ r.name }}",
+{%- if let Some(status) = r.status %}
+    status_code={{ status }},
 {%- endif %}
-{%- if v.ops.update %}
-
-
-@router.patch(
-    "/{{ "{" }}{{ v.id_param }}{{ "}" }}",
-    operation_id="{{ v.names.update }}",
-    response_model={{ v.names.response_dto }},
-    responses={{ item_errors.update }},
-)
-async def {{ v.names.update }}(
-    {{ v.id_param }}: {{ v.names.id_alias }},
-    dto: {{ v.names.update_dto }},
-    session: WriteSession,
-) -> {{ v.names.response_dto }}:
-    """Change the fields sent; null clears an optional field."""
-    service = {{ v.names.service }}(session)
-    {{ v.service_call("return await ", v.names.update, ["id", "dto"]) }}
+{%- if let Some(model) = r.response_model %}
+    response_model={{ model }},
 {%- endif %}
-{%- if v.ops.delete %}
-
-
-@router.delete(
-    "/{{ "{" }}{{ v.id_param }}{{ "}" }}",
-    operation_id="{{ v.names.delete }}",
-    status_code=204,
-    responses={{ item_errors.delete }},
+    responses={{ r.responses }},
 )
-async def {{ v.names.delete }}(
+async def {{ r.name }}(
     {{ v.id_param }}: {{ v.names.id_alias }},
-    session: WriteSession,
-) -> None:
-    """Delete the {{ v.words }}; 409 while other rows still reference it."""
-    service = {{ v.names.service }}(session)
-    {{ v.service_call("await ", v.names.delete, ["id"]) }}
+{%- if let Some(dto) = r.dto %}
+    dto: {{ dto }},
 {%- endif %}
+    session: {{ r.session }},
+) -> {{ r.returns }}:
+    """{{ r.doc }}"""
+    service = {{ v.names.service }}(session)
+    {{ r.call }}
+{%- endfor %}

@@ -91,13 +91,16 @@ class ValidationError(AppError):
             ]
         super().__init__(message, details)
         self.field = field
+{%- macro error_class(name, doc, code, status) %}
 
 
-class NotFoundError(AppError):
-    """The addressed row does not exist."""
+class {{ name }}(AppError):
+    """{{ doc }}"""
 
-    code = "not_found"
-    status_code = 404
+    code = "{{ code }}"
+    status_code = {{ status }}
+{%- endmacro %}
+{%- call error_class("NotFoundError", "The addressed row does not exist.", "not_found", 404) %}{% endcall %}
 
 
 class ConflictError(AppError):
@@ -109,20 +112,8 @@ class ConflictError(AppError):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
-
-
-class UnauthorizedError(AppError):
-    """The request lacks valid credentials."""
-
-    code = "unauthorized"
-    status_code = 401
-
-
-class ForbiddenError(AppError):
-    """The caller may not do this."""
-
-    code = "forbidden"
-    status_code = 403
+{%- call error_class("UnauthorizedError", "The request lacks valid credentials.", "unauthorized", 401) %}{% endcall %}
+{%- call error_class("ForbiddenError", "The caller may not do this.", "forbidden", 403) %}{% endcall %}
 
 
 # scaffold: begin custom errors

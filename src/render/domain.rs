@@ -364,6 +364,23 @@ impl View {
         Expr::call(format!("{prefix}service.{method}"), args).layout(4, "")
     }
 
+    /// The function names of the operations the spec has, in the order
+    /// list, create, get, update, delete.
+    pub fn operation_names(&self) -> Vec<&str> {
+        let (o, n) = (self.ops, &self.names);
+        let all = [
+            (o.list, &n.list),
+            (o.create, &n.create),
+            (o.get, &n.get),
+            (o.update, &n.update),
+            (o.delete, &n.delete),
+        ];
+        all.into_iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, name)| name.as_str())
+            .collect()
+    }
+
     /// `list, get, create, update, delete` (those the spec has).
     pub fn operation_list(&self) -> String {
         let o = self.ops;

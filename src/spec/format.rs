@@ -895,7 +895,10 @@ pub fn field_examples() -> Vec<FieldExample> {
             let (name, body) = table.split_once("]\n").expect("a table header");
             // The body up to its last line, without the blank lines after it.
             let body = &body[..body.trim_end().len() + 1];
-            let ty = body.lines().next().and_then(|l| l.strip_prefix("type = \"")?.strip_suffix('"'));
+            let ty = body
+                .lines()
+                .next()
+                .and_then(|l| l.strip_prefix("type = \"")?.strip_suffix('"'));
             FieldExample {
                 ty: ty.expect("each example starts with its type"),
                 name,

@@ -49,13 +49,7 @@ class {{ v.names.service }}:
         )
 {%- endif %}
 {%- if v.ops.get %}
-
-    async def {{ v.names.get }}(
-        self,
-        {{ v.id_param }}: {{ v.id.python }},
-    ) -> {{ v.names.response_dto }}:
-        """The {{ v.words }} with this id; NotFoundError if there is none."""
-        row = await self._get({{ v.id_param }})
+{%- call item_method(v.names.get, "", v.names.response_dto, "The " ~ v.words ~ " with this id; NotFoundError if there is none.") %}{% endcall %}
         {{ v.return_response() }}
 {%- endif %}
 {%- if v.ops.create %}
@@ -83,14 +77,7 @@ class {{ v.names.service }}:
         {{ v.return_response() }}
 {%- endif %}
 {%- if v.ops.update %}
-
-    async def {{ v.names.update }}(
-        self,
-        {{ v.id_param }}: {{ v.id.python }},
-        dto: {{ v.names.update_dto }},
-    ) -> {{ v.names.response_dto }}:
-        """Change the fields sent in ``dto``; the others stay as they are."""
-        row = await self._get({{ v.id_param }})
+{%- call item_method(v.names.update, v.names.update_dto, v.names.response_dto, "Change the fields sent in ``dto``; the others stay as they are.") %}{% endcall %}
         values = dto.model_dump(exclude_unset=True)
         if values:
 {%- call checks("            ", "values, exclude_id=row.id") %}{% endcall %}
@@ -102,13 +89,7 @@ class {{ v.names.service }}:
         {{ v.return_response() }}
 {%- endif %}
 {%- if v.ops.delete %}
-
-    async def {{ v.names.delete }}(
-        self,
-        {{ v.id_param }}: {{ v.id.python }},
-    ) -> None:
-        """Delete the {{ v.words }}; ConflictError while rows still reference it."""
-        row = await self._get({{ v.id_param }})
+{%- call item_method(v.names.delete, "", "None", "Delete the " ~ v.words ~ "; ConflictError while rows still reference it.") %}{% endcall %}
         await self._repository.delete(row)
         await commit(self.session, deleting=True)
 {%- endif %}
@@ -166,4 +147,17 @@ class {{ v.names.service }}:
 {%- if !v.unique.is_empty() %}
 {{ pad }}await self._check_unique({{ unique_args }})
 {%- endif %}
+{%- endmacro %}
+{#- The head of a method on one row, which it fetches first. #}
+{%- macro item_method(name, dto, returns, doc) %}
+
+    async def {{ name }}(
+        self,
+        {{ v.id_param }}: {{ v.id.python }},
+{%- if !dto.is_empty() %}
+        dto: {{ dto }},
+{%- endif %}
+    ) -> {{ returns }}:
+        """{{ doc }}"""
+        row = await self._get({{ v.id_param }})
 {%- endmacro %}

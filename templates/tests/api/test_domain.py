@@ -31,53 +31,8 @@ def allow_router_dependencies() -> Iterator[None]:
 {%- endfor %}
 {%- endif %}
 
-
-async def valid_payload(
-    client: AsyncClient,
-    /,
-    **overrides: Any,
-) -> dict[str, Any]:
-    """A valid create body with every field set (unique values are new)."""
-{%- if t.full_payload.is_empty() %}
-    payload: dict[str, Any] = {}
-{%- else %}
-    payload: dict[str, Any] = {
-{%- for p in t.full_payload %}
-        {{ p }}
-{%- endfor %}
-    }
-{%- endif %}
-{%- for r in t.full_refs %}
-    if "{{ r.0 }}" not in overrides:
-        {{ r.1 }}
-        payload["{{ r.0 }}"] = row["id"]
-{%- endfor %}
-    payload.update(overrides)
-    return payload
-
-
-async def minimal_payload(
-    client: AsyncClient,
-    /,
-    **overrides: Any,
-) -> dict[str, Any]:
-    """A valid create body with only the required fields."""
-{%- if t.minimal_payload.is_empty() %}
-    payload: dict[str, Any] = {}
-{%- else %}
-    payload: dict[str, Any] = {
-{%- for p in t.minimal_payload %}
-        {{ p }}
-{%- endfor %}
-    }
-{%- endif %}
-{%- for r in t.minimal_refs %}
-    if "{{ r.0 }}" not in overrides:
-        {{ r.1 }}
-        payload["{{ r.0 }}"] = row["id"]
-{%- endfor %}
-    payload.update(overrides)
-    return payload
+{%- call payload_function("valid_payload", "A valid create body with every field set (unique values are new).", t.full_payload, t.full_refs) %}{% endcall %}
+{%- call payload_function("minimal_payload", "A valid create body with only the required fields.", t.minimal_payload, t.minimal_refs) %}{% endcall %}
 {%- if t.can_create %}
 
 
@@ -110,11 +65,7 @@ create_row = create_{{ v.snake }}
 {{ table }}
 {%- endfor %}
 {%- if t.can_create %}
-
-
-async def test_create_returns_201_location_and_body(
-    client: AsyncClient,
-) -> None:
+{%- call test("test_create_returns_201_location_and_body") %}{% endcall %}
     payload = await valid_payload(client)
 
     response = await client.post(URL, json=payload)
@@ -125,11 +76,7 @@ async def test_create_returns_201_location_and_body(
     for field, value in payload.items():
         assert body[field] == value, field
 {%- if !t.defaults.is_empty() %}
-
-
-async def test_create_with_required_fields_only_uses_defaults(
-    client: AsyncClient,
-) -> None:
+{%- call test("test_create_with_required_fields_only_uses_defaults") %}{% endcall %}
     payload = await minimal_payload(client)
 
     response = await client.post(URL, json=payload)
@@ -144,13 +91,7 @@ async def test_create_with_required_fields_only_uses_defaults(
     assert {field: body[field] for field in defaults} == defaults
 {%- endif %}
 {%- if t.has_required %}
-
-
-@pytest.mark.parametrize("field", REQUIRED_FIELDS)
-async def test_create_without_required_field_is_422(
-    client: AsyncClient,
-    field: str,
-) -> None:
+{%- call case_test("REQUIRED_FIELDS", "test_create_without_required_field_is_422", [("field", "str")]) %}{% endcall %}
     payload = await valid_payload(client)
     del payload[field]
 
@@ -159,14 +100,7 @@ async def test_create_without_required_field_is_422(
     assert ["body", field] in error_locations(response)
 {%- endif %}
 {%- if t.has_invalid %}
-
-
-@pytest.mark.parametrize(("field", "value"), INVALID_VALUES)
-async def test_create_with_invalid_value_is_422(
-    client: AsyncClient,
-    field: str,
-    value: Any,
-) -> None:
+{%- call case_test("INVALID_VALUES", "test_create_with_invalid_value_is_422", [("field", "str"), ("value", "Any")]) %}{% endcall %}
     payload = await valid_payload(client, **{field: value})
 
     response = await send_json(client, "POST", URL, payload)
@@ -182,14 +116,7 @@ async def test_create_with_unknown_field_is_422(client: AsyncClient) -> None:
 
     assert ["body", "no_such_field"] in error_locations(response)
 {%- if t.has_refs %}
-
-
-@pytest.mark.parametrize(("field", "missing_id"), REF_FIELDS)
-async def test_create_with_missing_referenced_row_is_422(
-    client: AsyncClient,
-    field: str,
-    missing_id: Any,
-) -> None:
+{%- call case_test("REF_FIELDS", "test_create_with_missing_referenced_row_is_422", [("field", "str"), ("missing_id", "Any")]) %}{% endcall %}
     payload = await valid_payload(client, **{field: missing_id})
 
     response = await client.post(URL, json=payload)
@@ -254,13 +181,7 @@ async def test_get_unknown_id_is_404(client: AsyncClient) -> None:
     response = await client.get(f"{URL}/{MISSING_ID}")
 
     assert_error(response, 404, "not_found")
-
-
-@pytest.mark.parametrize("row_id", MALFORMED_IDS)
-async def test_get_malformed_id_is_422(
-    client: AsyncClient,
-    row_id: str,
-) -> None:
+{%- call case_test("MALFORMED_IDS", "test_get_malformed_id_is_422", [("row_id", "str")]) %}{% endcall %}
     response = await client.get(f"{URL}/{row_id}")
 
     expected = [["path", "{{ v.id_param }}"]]
@@ -318,51 +239,19 @@ async def test_list_uses_default_page_size(client: AsyncClient) -> None:
     assert response.json()["limit"] == {{ v.page_size }}
     assert response.json()["offset"] == 0
 {%- if t.can_create && t.has_sort_cases %}
-
-
-@pytest.mark.parametrize(("field", "low", "high", "nullable"), SORT_CASES)
-async def test_list_sorts_by_field(
-    client: AsyncClient,
-    field: str,
-    low: Any,
-    high: Any,
-    nullable: bool,
-) -> None:
+{%- call case_test("SORT_CASES", "test_list_sorts_by_field", [("field", "str"), ("low", "Any"), ("high", "Any"), ("nullable", "bool")]) %}{% endcall %}
     high_id = (await create_row(client, **{field: high}))["id"]
     low_id = (await create_row(client, **{field: low}))["id"]
     expected = [low_id, high_id]
-    null_ids = []
-    if nullable:
-        null_ids = [(await create_row(client, **{field: None}))["id"]]
-
-    ascending = await list_ids(client, URL, {"sort": field})
-    descending = await list_ids(client, URL, {"sort": f"-{field}"})
-
-    assert ascending == [*expected, *null_ids]
-    assert descending == [*reversed(expected), *null_ids]
+{%- call sorts_both_ways() %}{% endcall %}
 {%- endif %}
 {%- if t.can_create && t.has_ref_sort_cases %}
-
-
-@pytest.mark.parametrize(("field", "nullable"), REF_SORT_CASES)
-async def test_list_sorts_by_ref(
-    client: AsyncClient,
-    field: str,
-    nullable: bool,
-) -> None:
+{%- call case_test("REF_SORT_CASES", "test_list_sorts_by_ref", [("field", "str"), ("nullable", "bool")]) %}{% endcall %}
     # Each row references a new target row; the target ids give the order.
     rows = [await create_row(client) for _ in range(2)]
     rows.sort(key=lambda row: row[field])
     expected = [row["id"] for row in rows]
-    null_ids = []
-    if nullable:
-        null_ids = [(await create_row(client, **{field: None}))["id"]]
-
-    ascending = await list_ids(client, URL, {"sort": field})
-    descending = await list_ids(client, URL, {"sort": f"-{field}"})
-
-    assert ascending == [*expected, *null_ids]
-    assert descending == [*reversed(expected), *null_ids]
+{%- call sorts_both_ways() %}{% endcall %}
 {%- endif %}
 {%- if t.can_create && v.timestamps && v.sorts_by_created_at() %}
 
@@ -412,15 +301,7 @@ async def test_list_with_unknown_sort_is_422(client: AsyncClient) -> None:
 
     assert error_locations(response) == [["query", "sort"]]
 {%- if t.can_create && t.has_filter_cases %}
-
-
-@pytest.mark.parametrize(("field", "value_a", "value_b"), FILTER_CASES)
-async def test_list_filters_by_field(
-    client: AsyncClient,
-    field: str,
-    value_a: Any,
-    value_b: Any,
-) -> None:
+{%- call case_test("FILTER_CASES", "test_list_filters_by_field", [("field", "str"), ("value_a", "Any"), ("value_b", "Any")]) %}{% endcall %}
     a_id = (await create_row(client, **{field: value_a}))["id"]
     b_id = (await create_row(client, **{field: value_b}))["id"]
 
@@ -428,13 +309,7 @@ async def test_list_filters_by_field(
     assert await list_ids(client, URL, {field: value_b}) == [b_id]
 {%- endif %}
 {%- if t.can_create && t.has_ref_filters %}
-
-
-@pytest.mark.parametrize("field", REF_FILTERS)
-async def test_list_filters_by_reference(
-    client: AsyncClient,
-    field: str,
-) -> None:
+{%- call case_test("REF_FILTERS", "test_list_filters_by_reference", [("field", "str")]) %}{% endcall %}
     a = await create_row(client)
     b = await create_row(client)
 
@@ -442,36 +317,19 @@ async def test_list_filters_by_reference(
     assert await list_ids(client, URL, {field: b[field]}) == [b["id"]]
 {%- endif %}
 {%- if t.has_invalid_filters %}
-
-
-@pytest.mark.parametrize(("field", "value"), INVALID_FILTERS)
-async def test_list_with_invalid_filter_is_422(
-    client: AsyncClient,
-    field: str,
-    value: Any,
-) -> None:
+{%- call case_test("INVALID_FILTERS", "test_list_with_invalid_filter_is_422", [("field", "str"), ("value", "Any")]) %}{% endcall %}
     response = await client.get(URL, params={field: value})
 
     assert error_locations(response) == [["query", field]]
 {%- endif %}
 {%- if t.can_create %}
 {%- if let Some(s) = t.search_field %}
-
-
-@pytest.mark.parametrize("field", SEARCH_FIELDS)
-async def test_list_searches_text_fields(
-    client: AsyncClient,
-    field: str,
-) -> None:
+{%- call case_test("SEARCH_FIELDS", "test_list_searches_text_fields", [("field", "str")]) %}{% endcall %}
     found = await create_row(client, **{field: "Big NEEDLE here"})
     await create_row(client, **{field: "Nothing"})
 
     assert await list_ids(client, URL, {"q": "Needle"}) == [found["id"]]
-
-
-async def test_list_search_takes_wildcards_literally(
-    client: AsyncClient,
-) -> None:
+{%- call test("test_list_search_takes_wildcards_literally") %}{% endcall %}
 {%- for row in s.1 %}
     {{ row }}
 {%- endfor %}
@@ -507,10 +365,7 @@ async def test_update_changes_only_sent_fields(client: AsyncClient) -> None:
     change = await valid_payload(client)
     field, value = next(iter(change.items()))
 
-    response = await client.patch(
-        f"{URL}/{created['id']}",
-        json={field: value},
-    )
+{%- call patch("created", "value") %}{% endcall %}
 
     assert response.status_code == 200, response.text
     body = response.json()
@@ -527,11 +382,7 @@ async def test_update_changes_only_sent_fields(client: AsyncClient) -> None:
     assert body["updated_at"] >= created["updated_at"]
 {%- endif %}
 {%- endif %}
-
-
-async def test_update_with_empty_body_changes_nothing(
-    client: AsyncClient,
-) -> None:
+{%- call test("test_update_with_empty_body_changes_nothing") %}{% endcall %}
     created = await create_row(client)
 
     response = await client.patch(f"{URL}/{created['id']}", json={})
@@ -539,19 +390,10 @@ async def test_update_with_empty_body_changes_nothing(
     assert response.status_code == 200, response.text
     assert response.json() == created
 {%- if t.has_nullable %}
-
-
-@pytest.mark.parametrize("field", NULLABLE_FIELDS)
-async def test_update_with_null_clears_optional_field(
-    client: AsyncClient,
-    field: str,
-) -> None:
+{%- call case_test("NULLABLE_FIELDS", "test_update_with_null_clears_optional_field", [("field", "str")]) %}{% endcall %}
     created = await create_row(client)
 
-    response = await client.patch(
-        f"{URL}/{created['id']}",
-        json={field: None},
-    )
+{%- call patch("created", "None") %}{% endcall %}
 
     assert response.status_code == 200, response.text
     assert response.json()[field] is None
@@ -561,31 +403,15 @@ async def test_update_with_null_clears_optional_field(
 {%- endif %}
 {%- endif %}
 {%- if t.has_not_null %}
-
-
-@pytest.mark.parametrize("field", NOT_NULL_FIELDS)
-async def test_update_with_null_on_required_field_is_422(
-    client: AsyncClient,
-    field: str,
-) -> None:
+{%- call case_test("NOT_NULL_FIELDS", "test_update_with_null_on_required_field_is_422", [("field", "str")]) %}{% endcall %}
     created = await create_row(client)
 
-    response = await client.patch(
-        f"{URL}/{created['id']}",
-        json={field: None},
-    )
+{%- call patch("created", "None") %}{% endcall %}
 
     assert error_locations(response) == [["body", field]]
 {%- endif %}
 {%- if t.has_invalid %}
-
-
-@pytest.mark.parametrize(("field", "value"), INVALID_VALUES)
-async def test_update_with_invalid_value_is_422(
-    client: AsyncClient,
-    field: str,
-    value: Any,
-) -> None:
+{%- call case_test("INVALID_VALUES", "test_update_with_invalid_value_is_422", [("field", "str"), ("value", "Any")]) %}{% endcall %}
     created = await create_row(client)
 
     response = await send_json(
@@ -598,20 +424,10 @@ async def test_update_with_invalid_value_is_422(
     assert ["body", field] in error_locations(response)
 {%- endif %}
 {%- if t.has_refs %}
-
-
-@pytest.mark.parametrize(("field", "missing_id"), REF_FIELDS)
-async def test_update_with_missing_referenced_row_is_422(
-    client: AsyncClient,
-    field: str,
-    missing_id: Any,
-) -> None:
+{%- call case_test("REF_FIELDS", "test_update_with_missing_referenced_row_is_422", [("field", "str"), ("missing_id", "Any")]) %}{% endcall %}
     created = await create_row(client)
 
-    response = await client.patch(
-        f"{URL}/{created['id']}",
-        json={field: missing_id},
-    )
+{%- call patch("created", "missing_id") %}{% endcall %}
 
     assert error_locations(response) == [["body", field]]
 {%- endif %}
@@ -647,13 +463,7 @@ async def test_delete_unknown_id_is_404(client: AsyncClient) -> None:
     assert_error(response, 404, "not_found")
 {%- endif %}
 {%- if t.can_create && t.has_unique %}
-
-
-@pytest.mark.parametrize("field", UNIQUE_FIELDS)
-async def test_create_with_taken_unique_value_is_409(
-    client: AsyncClient,
-    field: str,
-) -> None:
+{%- call case_test("UNIQUE_FIELDS", "test_create_with_taken_unique_value_is_409", [("field", "str")]) %}{% endcall %}
     existing = await create_row(client)
     payload = await valid_payload(client, **{field: existing[field]})
 
@@ -661,35 +471,17 @@ async def test_create_with_taken_unique_value_is_409(
 
     assert_error(response, 409, "conflict")
 {%- if v.ops.update %}
-
-
-@pytest.mark.parametrize("field", UNIQUE_FIELDS)
-async def test_update_to_taken_unique_value_is_409(
-    client: AsyncClient,
-    field: str,
-) -> None:
+{%- call case_test("UNIQUE_FIELDS", "test_update_to_taken_unique_value_is_409", [("field", "str")]) %}{% endcall %}
     existing = await create_row(client)
     other = await create_row(client)
 
-    response = await client.patch(
-        f"{URL}/{other['id']}",
-        json={field: existing[field]},
-    )
+{%- call patch("other", "existing[field]") %}{% endcall %}
 
     assert_error(response, 409, "conflict")
-
-
-@pytest.mark.parametrize("field", UNIQUE_FIELDS)
-async def test_update_keeping_own_unique_value_is_200(
-    client: AsyncClient,
-    field: str,
-) -> None:
+{%- call case_test("UNIQUE_FIELDS", "test_update_keeping_own_unique_value_is_200", [("field", "str")]) %}{% endcall %}
     created = await create_row(client)
 
-    response = await client.patch(
-        f"{URL}/{created['id']}",
-        json={field: created[field]},
-    )
+{%- call patch("created", "created[field]") %}{% endcall %}
 
     assert response.status_code == 200, response.text
 {%- endif %}
@@ -726,11 +518,7 @@ async def test_deleting_the_{{ c.field }}_row_{{ c.verb() }}(
 {%- endif %}
 {%- endfor %}
 {%- endif %}
-
-
-async def test_openapi_declares_operations_and_errors(
-    client: AsyncClient,
-) -> None:
+{%- call test("test_openapi_declares_operations_and_errors") %}{% endcall %}
     paths = (await client.get("/openapi.json")).json()["paths"]
     item_path = f"{URL}/{{ "{{" }}{{ v.id_param }}{{ "}}" }}"
     operation_ids: set[str] = set()
@@ -739,21 +527,9 @@ async def test_openapi_declares_operations_and_errors(
             operation_ids.add(operation["operationId"])
 
     assert operation_ids >= {
-{%- if v.ops.list %}
-        "{{ v.names.list }}",
-{%- endif %}
-{%- if v.ops.create %}
-        "{{ v.names.create }}",
-{%- endif %}
-{%- if v.ops.get %}
-        "{{ v.names.get }}",
-{%- endif %}
-{%- if v.ops.update %}
-        "{{ v.names.update }}",
-{%- endif %}
-{%- if v.ops.delete %}
-        "{{ v.names.delete }}",
-{%- endif %}
+{%- for name in v.operation_names() %}
+        "{{ name }}",
+{%- endfor %}
     }
 {%- if v.ops.create %}
     assert {"201", "422"} <= set(paths[URL]["post"]["responses"])
@@ -774,3 +550,77 @@ async def test_openapi_declares_operations_and_errors(
 
 # scaffold: begin custom tests
 # scaffold: end custom tests
+{#- A test's head: two blank lines, then its signature, exploded. #}
+{%- macro test(name) %}
+
+
+async def {{ name }}(
+    client: AsyncClient,
+) -> None:
+{%- endmacro %}
+{#- A test run once per row of a table of cases: `params` are its
+    arguments as (name, type). #}
+{%- macro case_test(table, name, params) %}
+
+
+@pytest.mark.parametrize(
+{%- if params.len() == 1 -%}
+"{{ params[0].0 }}"
+{%- else -%}
+({% for (param, _) in params %}"{{ param }}"{% if !loop.last %}, {% endif %}{% endfor %})
+{%- endif -%}
+, {{ table }})
+async def {{ name }}(
+    client: AsyncClient,
+{%- for (param, ty) in params %}
+    {{ param }}: {{ ty }},
+{%- endfor %}
+) -> None:
+{%- endmacro %}
+{#- A helper that builds a create body from `entries` and rows for `refs`. #}
+{%- macro payload_function(name, doc, entries, refs) %}
+
+
+async def {{ name }}(
+    client: AsyncClient,
+    /,
+    **overrides: Any,
+) -> dict[str, Any]:
+    """{{ doc }}"""
+{%- if entries.is_empty() %}
+    payload: dict[str, Any] = {}
+{%- else %}
+    payload: dict[str, Any] = {
+{%- for entry in entries %}
+        {{ entry }}
+{%- endfor %}
+    }
+{%- endif %}
+{%- for r in refs %}
+    if "{{ r.0 }}" not in overrides:
+        {{ r.1 }}
+        payload["{{ r.0 }}"] = row["id"]
+{%- endfor %}
+    payload.update(overrides)
+    return payload
+{%- endmacro %}
+{#- Lists sorted by `field` both ways: `expected` in order, nulls last. #}
+{%- macro sorts_both_ways() %}
+    null_ids = []
+    if nullable:
+        null_ids = [(await create_row(client, **{field: None}))["id"]]
+
+    ascending = await list_ids(client, URL, {"sort": field})
+    descending = await list_ids(client, URL, {"sort": f"-{field}"})
+
+    assert ascending == [*expected, *null_ids]
+    assert descending == [*reversed(expected), *null_ids]
+{%- endmacro %}
+{#- A blank line, then PATCH `{field: value}` to the row `row`. #}
+{%- macro patch(row, value) %}
+
+    response = await client.patch(
+        f"{URL}/{{ "{" }}{{ row }}['id']{{ "}" }}",
+        json={field: {{ value }}},
+    )
+{%- endmacro %}

@@ -9,6 +9,7 @@ use super::expr::{Expr, MAX_LINE, held_open};
 use super::fields::{Decl, EnumView, FieldImports, FieldView, FilterView, IdType, field_view, filter_view, kwarg};
 use super::imports::Imports;
 use super::py;
+use super::test_values;
 use crate::config::ProjectConfig;
 use crate::layout;
 use crate::names::Identifiers;
@@ -565,6 +566,8 @@ struct TestsTemplate<'a> {
 
 /// Values of the generated API tests.
 struct TestData {
+    /// An id that names no row of this domain.
+    missing_id: &'static str,
     /// `"field": value,` lines of the payload dicts (indent 8).
     full_payload: Vec<String>,
     minimal_payload: Vec<String>,
@@ -1014,7 +1017,7 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
         let target = RefTarget {
             snake: s.clone(),
             shouty: t.names.shouty.clone(),
-            missing_id: IdType::of(t.id).missing_literal().to_owned(),
+            missing_id: test_values::missing_id(t.id).to_owned(),
             can_create: creatable(all, to),
             can_delete: tops.delete,
             test_module: module.clone(),
@@ -1112,7 +1115,7 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
         .filter_map(|f| {
             f.ref_id
                 .as_ref()
-                .map(|id| Expr::tuple(vec![Expr::str(&f.name), Expr::atom(id.missing_literal())]))
+                .map(|id| Expr::tuple(vec![Expr::str(&f.name), Expr::atom(test_values::missing_id(id.kind))]))
         })
         .collect();
     // Sort keys that are refs: rows of two new targets, whose ids give the
@@ -1347,6 +1350,7 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
     }
     let has_payload = !full_payload.is_empty() || !full_refs.is_empty();
     let t = TestData {
+        missing_id: test_values::missing_id(domain.id),
         has_required: !required.is_empty(),
         has_invalid: !invalid.is_empty(),
         has_not_null: !not_null.is_empty(),
@@ -1364,7 +1368,10 @@ fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> S
         minimal_refs,
         malformed_ids: py_list(
             "MALFORMED_IDS",
-            v.id.malformed_literals().into_iter().map(Expr::atom).collect(),
+            test_values::malformed_ids(v.id.kind)
+                .into_iter()
+                .map(Expr::atom)
+                .collect(),
         ),
         tables,
         defaults,

@@ -82,34 +82,6 @@ impl IdType {
             IdKind::Uuid => imports.module("uuid"),
         };
     }
-
-    /// An id that names no row.
-    pub fn missing_literal(&self) -> &'static str {
-        match self.kind {
-            IdKind::Str | IdKind::Uuid => "\"00000000-0000-4000-8000-000000000000\"",
-            IdKind::Int => "2147483647",
-        }
-    }
-
-    /// Path or body values that are not an id at all.
-    pub fn malformed_literals(&self) -> Vec<String> {
-        match self.kind {
-            IdKind::Str => vec!["\"x\" * 37".into(), "\"a%00b\"".into()],
-            IdKind::Uuid => vec!["\"not-a-uuid\"".into(), "\"1234\"".into()],
-            IdKind::Int => ["\"abc\"", "\"0\"", "\"-1\"", "\"2147483648\"", "\"1.5\""]
-                .map(String::from)
-                .to_vec(),
-        }
-    }
-
-    /// Body values of a ref field that fail validation.
-    pub fn invalid_body_literals(&self) -> Vec<String> {
-        match self.kind {
-            IdKind::Str => vec!["\"x\" * 37".into(), "\"a\\x00b\"".into()],
-            IdKind::Uuid => vec!["\"not-a-uuid\"".into()],
-            IdKind::Int => vec!["0".into(), "2**31".into(), "\"abc\"".into()],
-        }
-    }
 }
 
 /// Everything generated for one field.

@@ -4,11 +4,10 @@
 //! from the field's own constraints: lengths, patterns, bounds, digits.
 
 use super::expr::Expr;
-use super::fields::IdType;
 use super::py;
 use super::samples;
 use crate::names::python_float;
-use crate::spec::{Bounds, DefaultValue, Domains, Field, FieldKind, Number};
+use crate::spec::{Bounds, DefaultValue, Domains, Field, FieldKind, IdKind, Number};
 
 pub const INT32: (i64, i64) = (i32::MIN as i64, i32::MAX as i64);
 pub const INT64: (i64, i64) = (i64::MIN, i64::MAX);
@@ -118,7 +117,7 @@ pub fn of(f: &Field, all: &Domains) -> TestValues {
         },
         FieldKind::Enum { values } => enum_values(f, values),
         FieldKind::Ref { to, .. } => {
-            let invalid = IdType::of(all[to].id).invalid_body_literals();
+            let invalid = invalid_ids(all[to].id);
             TestValues {
                 invalid_filters: invalid.clone(),
                 invalid,
@@ -396,6 +395,34 @@ fn enum_values(f: &Field, values: &[String]) -> TestValues {
         .unwrap_or(&values[0]);
     t.example = Some(Expr::str(example));
     t
+}
+
+/// An id that names no row.
+pub fn missing_id(kind: IdKind) -> &'static str {
+    match kind {
+        IdKind::Str | IdKind::Uuid => "\"00000000-0000-4000-8000-000000000000\"",
+        IdKind::Int => "2147483647",
+    }
+}
+
+/// Path values that are not an id at all.
+pub fn malformed_ids(kind: IdKind) -> Vec<String> {
+    let ids: &[&str] = match kind {
+        IdKind::Str => &["\"x\" * 37", "\"a%00b\""],
+        IdKind::Uuid => &["\"not-a-uuid\"", "\"1234\""],
+        IdKind::Int => &["\"abc\"", "\"0\"", "\"-1\"", "\"2147483648\"", "\"1.5\""],
+    };
+    ids.iter().map(|s| (*s).to_owned()).collect()
+}
+
+/// Body values of a ref to a domain with ids of `kind` that fail validation.
+fn invalid_ids(kind: IdKind) -> Vec<String> {
+    let ids: &[&str] = match kind {
+        IdKind::Str => &["\"x\" * 37", "\"a\\x00b\""],
+        IdKind::Uuid => &["\"not-a-uuid\""],
+        IdKind::Int => &["0", "2**31", "\"abc\""],
+    };
+    ids.iter().map(|s| (*s).to_owned()).collect()
 }
 
 /// The integer range a field accepts. Bounds are read from their text: an

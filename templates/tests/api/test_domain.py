@@ -11,7 +11,7 @@
 pytestmark = pytest.mark.anyio
 
 URL = "{{ v.prefix }}"
-MISSING_ID = {{ v.id.missing_literal() }}
+MISSING_ID = {{ t.missing_id }}
 {{ t.malformed_ids }}
 {%- for r in t.ref_targets %}
 {{ r.url_constant() }}

@@ -73,6 +73,59 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::path::Path;
+
+    /// Top-level module → the modules its code (tests aside) names as `crate::x`.
+    fn module_imports() -> BTreeMap<String, BTreeSet<String>> {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut map: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for entry in walkdir::WalkDir::new(&src).into_iter().map(Result::unwrap) {
+            if entry.path().extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let rel = entry.path().strip_prefix(&src).unwrap();
+            let top = rel.components().next().unwrap().as_os_str().to_string_lossy();
+            let module = top.trim_end_matches(".rs").to_owned();
+            if ["lib", "main"].contains(&module.as_str()) {
+                continue;
+            }
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+            let used = map.entry(module.clone()).or_default();
+            for (i, _) in code.match_indices("crate::") {
+                let name: String = code[i + 7..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                    .collect();
+                if !name.is_empty() && name != module {
+                    used.insert(name);
+                }
+            }
+        }
+        map
+    }
+
+    /// The module map of docs/design.md §8: `module → a, b` (`—` for none).
+    fn documented_map() -> BTreeMap<String, BTreeSet<String>> {
+        let design = include_str!("../docs/design.md");
+        let block = design.split("<!-- module map -->\n```\n").nth(1).expect("a module map");
+        let block = block.split("```").next().unwrap();
+        block
+            .lines()
+            .map(|line| {
+                let (module, uses) = line.split_once('→').expect("`module → uses`");
+                let uses = uses.split(',').map(str::trim).filter(|u| *u != "—");
+                (module.trim().to_owned(), uses.map(str::to_owned).collect())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_documented_module_map_matches_the_code() {
+        assert_eq!(documented_map(), module_imports());
+    }
+
     /// The pure core (docs/design.md §8) never touches the disk: only
     /// `load` reads the project and only `apply` writes it.
     #[test]
@@ -94,12 +147,14 @@ mod tests {
             ("spec::rules", include_str!("spec/rules.rs")),
             ("render", include_str!("render/mod.rs")),
             ("render::domain", include_str!("render/domain.rs")),
+            ("render::expr", include_str!("render/expr.rs")),
             ("render::fields", include_str!("render/fields.rs")),
             ("render::imports", include_str!("render/imports.rs")),
             ("render::project", include_str!("render/project.rs")),
             ("render::py", include_str!("render/py.rs")),
             ("render::samples", include_str!("render/samples.rs")),
             ("render::support", include_str!("render/support.rs")),
+            ("render::test_values", include_str!("render/test_values.rs")),
         ];
         for (module, source) in pure {
             // Tests beside the code may read fixtures.

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use askama::Template;
 
-use super::expr::{Expr, MAX_LINE, held_open};
+use super::expr::{Expr, MAX_LINE, held_open, write_exploded};
 use super::fields::{Decl, EnumView, FieldImports, FieldView, FilterView, IdType, field_view, filter_view, kwarg};
 use super::imports::Imports;
 use super::py;
@@ -451,7 +451,10 @@ impl View {
 ///   matter, only descriptions and column settings.
 pub fn decl(d: &Decl, indent: usize, imports: &mut Imports) -> String {
     let annotation = d.annotation.flat();
-    let mut s = format!("{}{}: ", " ".repeat(indent), d.name);
+    let mut s = String::with_capacity(64 * (d.kwargs.len() + 1));
+    s.extend(std::iter::repeat_n(' ', indent));
+    s.push_str(&d.name);
+    s.push_str(": ");
     if d.kwargs.is_empty() {
         s.push_str(&annotation);
         return s;
@@ -460,13 +463,12 @@ pub fn decl(d: &Decl, indent: usize, imports: &mut Imports) -> String {
     if first_line <= MAX_LINE {
         s.push_str(&annotation);
     } else if let Some(items) = d.annotation.items_of("Annotated") {
-        let exploded = Expr::subscript("Annotated", items.to_vec()).exploded();
-        s.push_str(&exploded.layout(indent, ""));
+        write_exploded(&mut s, ("Annotated", "[", "]"), items, indent, "");
     } else {
         imports.from("typing", &["Annotated"]);
         return annotated_decl(s, d, indent);
     }
-    s.push_str(&Expr::call(" = Field", d.kwargs.clone()).exploded().layout(indent, ""));
+    write_exploded(&mut s, (" = Field", "(", ")"), &d.kwargs, indent, "");
     s
 }
 

@@ -6,8 +6,6 @@
 //! otherwise exploded one item a line with a magic trailing comma, which
 //! ruff then keeps at any longer line length. Nothing is parsed back.
 
-use std::fmt::Write;
-
 /// The line length the generated code is laid out for.
 pub const MAX_LINE: usize = 79;
 
@@ -131,7 +129,7 @@ impl Expr {
 
     /// The expression on one line.
     pub fn flat(&self) -> String {
-        let mut out = String::new();
+        let mut out = String::with_capacity(self.flat_len());
         self.write_flat(&mut out);
         out
     }
@@ -170,9 +168,22 @@ impl Expr {
     /// line indented by `indent` (continuation lines and the closing
     /// bracket are placed from `indent`).
     pub fn layout_at(&self, indent: usize, col: usize, trail: &str) -> String {
-        let mut out = String::new();
+        let mut out = String::with_capacity(self.flat_len() + trail.len() + 64);
         self.write(&mut out, indent, col, trail);
         out
+    }
+
+    /// The length of [`Expr::flat`], without writing it.
+    fn flat_len(&self) -> usize {
+        match self {
+            Self::Atom(text) => text.len(),
+            Self::Prefixed(prefix, value) => prefix.len() + value.flat_len(),
+            Self::Group(g) => {
+                let items: usize = g.items.iter().map(Self::flat_len).sum();
+                let commas = 2 * g.items.len().saturating_sub(1) + usize::from(g.tuple && g.items.len() == 1);
+                g.head.len() + g.open.len() + items + commas + g.close.len()
+            }
+        }
     }
 
     fn write(&self, out: &mut String, indent: usize, col: usize, trail: &str) {
@@ -181,18 +192,8 @@ impl Expr {
                 out.push_str(prefix);
                 value.write(out, indent, col + prefix.len(), trail);
             }
-            Self::Group(g)
-                if !g.items.is_empty() && (g.exploded || col + self.flat().len() + trail.len() > MAX_LINE) =>
-            {
-                let _ = writeln!(out, "{}{}", g.head, g.open);
-                for item in &g.items {
-                    push_pad(out, indent + 4);
-                    item.write(out, indent + 4, indent + 4, ",");
-                    out.push('\n');
-                }
-                push_pad(out, indent);
-                out.push_str(g.close);
-                out.push_str(trail);
+            Self::Group(g) if !g.items.is_empty() && (g.exploded || col + self.flat_len() + trail.len() > MAX_LINE) => {
+                write_exploded(out, (&g.head, g.open, g.close), &g.items, indent, trail);
             }
             _ => {
                 self.write_flat(out);
@@ -200,6 +201,29 @@ impl Expr {
             }
         }
     }
+}
+
+/// `head` + `open` + `items` one a line (each laid out at `indent + 4`
+/// with a trailing comma) + `close` at `indent` + `trail`, appended to
+/// `out`: an exploded group whose items are borrowed.
+pub fn write_exploded(
+    out: &mut String,
+    (head, open, close): (&str, &str, &str),
+    items: &[Expr],
+    indent: usize,
+    trail: &str,
+) {
+    out.push_str(head);
+    out.push_str(open);
+    out.push('\n');
+    for item in items {
+        push_pad(out, indent + 4);
+        item.write(out, indent + 4, indent + 4, ",");
+        out.push('\n');
+    }
+    push_pad(out, indent);
+    out.push_str(close);
+    out.push_str(trail);
 }
 
 impl From<String> for Expr {

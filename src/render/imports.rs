@@ -65,7 +65,7 @@ impl Imports {
     /// Drops every import that `used` (the identifiers of the code the block
     /// heads) does not name, so no combination of spec options leaves an
     /// unused import behind.
-    pub fn retain_used(&mut self, used: &std::collections::HashSet<&str>) -> &mut Self {
+    pub fn retain_used(&mut self, used: &super::py::Identifiers<'_>) -> &mut Self {
         self.straight
             .retain(|m| used.contains(m.split('.').next().unwrap_or(m)));
         for names in self.from.values_mut() {

@@ -45,12 +45,16 @@ pub fn doc(s: &str) -> String {
     flat
 }
 
+/// A set of identifiers; rendering reads one per file, so it hashes with
+/// the fast non-cryptographic Fx hash.
+pub type Identifiers<'a> = rustc_hash::FxHashSet<&'a str>;
+
 /// The identifiers Python code uses, outside comments and string literals
 /// (inside f-strings every identifier counts, placeholders or not). What an
 /// import block needs is read off the code this way, the way ruff's F401 does.
-pub fn code_identifiers(src: &str) -> std::collections::HashSet<&str> {
+pub fn code_identifiers(src: &str) -> Identifiers<'_> {
     let bytes = src.as_bytes();
-    let mut used = std::collections::HashSet::new();
+    let mut used = Identifiers::default();
     let mut i = 0;
     while i < bytes.len() {
         let c = bytes[i];
@@ -101,7 +105,7 @@ fn is_assigned(bytes: &[u8], start: usize, end: usize) -> bool {
 
 /// Skips the string literal opening at `start`; returns the index after it.
 /// An f-string's contents are scanned for identifiers.
-fn skip_string<'a>(src: &'a str, start: usize, f: bool, used: &mut std::collections::HashSet<&'a str>) -> usize {
+fn skip_string<'a>(src: &'a str, start: usize, f: bool, used: &mut Identifiers<'a>) -> usize {
     let bytes = src.as_bytes();
     let q = bytes[start];
     let triple = bytes.len() >= start + 3 && bytes[start + 1] == q && bytes[start + 2] == q;

@@ -49,27 +49,32 @@ const DEPENDENCY: &str = r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*:
 /// Keys every field type accepts.
 pub const COMMON_FIELD_KEYS: &[&str] = &["type", "optional", "description"];
 
-/// Which keys a field type accepts beyond `type`, `optional`, `description`.
+/// Which keys a field type accepts beyond `type`, `optional`, `description`,
+/// in the order of the spec format: read from each key's `x-types` in
+/// [`FieldSpec`], where the key is declared.
 pub fn keys_for(ty: FieldType) -> &'static [&'static str] {
-    use FieldType::*;
-    match ty {
-        Str => &[
-            "default", "unique", "index", "example", "min_length", "max_length", "pattern",
-        ],
-        Text => &["default", "example", "min_length", "max_length"],
-        Email => &["unique", "index", "example", "max_length"],
-        Int | BigInt => &["default", "unique", "index", "ge", "gt", "le", "lt"],
-        Float => &["default", "index", "ge", "gt", "le", "lt"],
-        Decimal => &[
-            "default", "unique", "index", "ge", "gt", "le", "lt", "max_digits", "decimal_places",
-        ],
-        Bool => &["default", "index"],
-        Date | Datetime | Uuid => &["unique", "index"],
-        Enum => &["default", "index", "values"],
-        // A ref column is always indexed; `index = true` says so again.
-        Ref => &["unique", "index", "to", "on_delete"],
-        Json => &[],
-    }
+    static BY_TYPE: OnceLock<Vec<Vec<&'static str>>> = OnceLock::new();
+    let by_type = BY_TYPE.get_or_init(|| {
+        let root = raw_schema();
+        let field = resolve(&root, &root["properties"]["fields"]["additionalProperties"]);
+        let properties = field["properties"].as_object().expect("FieldSpec has properties");
+        FieldType::ALL
+            .iter()
+            .map(|ty| {
+                let applies = |(_, p): &(&String, &Value)| {
+                    p["x-types"]
+                        .as_array()
+                        .is_some_and(|types| types.iter().any(|t| t == ty.as_str()))
+                };
+                let keys = properties.iter().filter(applies).map(|(k, _)| k.clone());
+                keys.map(|k| &*k.leak()).collect()
+            })
+            .collect()
+    });
+    &by_type[FieldType::ALL
+        .iter()
+        .position(|t| *t == ty)
+        .expect("every type is listed")]
 }
 
 // ---------------------------------------------------------------------------
@@ -258,51 +263,64 @@ pub struct FieldSpec {
     /// field's own constraints (lengths, pattern, bounds). str, text, int, bigint, float, decimal, bool and enum only.
     /// No default: a required field without one must be sent on create. On an optional field, an explicit null stays
     /// null; only a field left out gets the default.
+    #[schemars(extend("x-types" = ["str", "text", "int", "bigint", "float", "decimal", "bool", "enum"]))]
     pub default: Option<Literal>,
     /// Adds a unique constraint (which also indexes the column); a create or update that would repeat a value gets a
     /// 409. Default false. str, email, int, bigint, decimal, date, datetime, uuid and ref only.
     #[serde(default)]
+    #[schemars(extend("x-types" = ["str", "email", "int", "bigint", "decimal", "date", "datetime", "uuid", "ref"]))]
     pub unique: bool,
     /// Adds a database index on the column. Default false. str, email, int, bigint, float, decimal, bool, date,
     /// datetime, uuid, enum and ref only; a ref column is always indexed, so there it changes nothing.
     #[serde(default)]
+    #[schemars(extend("x-types" = ["str", "email", "int", "bigint", "float", "decimal", "bool", "date", "datetime", "uuid", "enum", "ref"]))]
     pub index: bool,
     /// What the field holds, for people: becomes the field's description in the model, the DTOs and the OpenAPI
     /// document. Every type accepts it.
     pub description: Option<String>,
     /// A valid value of the field. Required whenever `pattern` is set, and must match it: the OpenAPI document and
     /// the generated tests use it. str, text and email only.
+    #[schemars(extend("x-types" = ["str", "text", "email"]))]
     pub example: Option<String>,
     /// Minimum number of characters, 0 to 10485760, at most `max_length`. No default (the empty string is allowed).
     /// str and text only.
     #[schemars(range(max = MAX_STR_LENGTH))]
+    #[schemars(extend("x-types" = ["str", "text"]))]
     pub min_length: Option<u32>,
     /// Maximum number of characters, 1 to 10485760. str, text and email only. str defaults to 255 (the column is a
     /// VARCHAR of this length), email to 320 (values below 6 count as 6), text to no limit.
     #[schemars(range(min = 1, max = MAX_STR_LENGTH))]
+    #[schemars(extend("x-types" = ["str", "text", "email"]))]
     pub max_length: Option<u32>,
     /// Regular expression a value must match somewhere (anchor it with `^...$` to match the whole value). It must
     /// compile in Rust's `regex` crate, which pydantic uses, and needs an `example` that matches it. No default.
     /// str only.
+    #[schemars(extend("x-types" = ["str"]))]
     pub pattern: Option<String>,
     /// Inclusive lower bound: values must be ≥ ge. Not together with `gt`. An integer for int and bigint (within 32
     /// bits for int), a number for float and decimal. int, bigint, float and decimal only.
+    #[schemars(extend("x-types" = ["int", "bigint", "float", "decimal"]))]
     pub ge: Option<Bound>,
     /// Exclusive lower bound: values must be > gt. Not together with `ge`. An integer for int and bigint (within 32
     /// bits for int), a number for float and decimal. int, bigint, float and decimal only.
+    #[schemars(extend("x-types" = ["int", "bigint", "float", "decimal"]))]
     pub gt: Option<Bound>,
     /// Inclusive upper bound: values must be ≤ le. Not together with `lt`. An integer for int and bigint (within 32
     /// bits for int), a number for float and decimal. int, bigint, float and decimal only.
+    #[schemars(extend("x-types" = ["int", "bigint", "float", "decimal"]))]
     pub le: Option<Bound>,
     /// Exclusive upper bound: values must be < lt. Not together with `le`. An integer for int and bigint (within 32
     /// bits for int), a number for float and decimal. int, bigint, float and decimal only.
+    #[schemars(extend("x-types" = ["int", "bigint", "float", "decimal"]))]
     pub lt: Option<Bound>,
     /// Total number of digits of a decimal (the column's precision), 1 to 1000. Default 12. decimal only.
     #[schemars(range(min = 1, max = MAX_DIGITS))]
+    #[schemars(extend("x-types" = ["decimal"]))]
     pub max_digits: Option<u32>,
     /// Digits after the decimal point (the column's scale), 0 to 1000, at most `max_digits`; values are rounded to
     /// it. Default 2. decimal only.
     #[schemars(range(max = MAX_DIGITS))]
+    #[schemars(extend("x-types" = ["decimal"]))]
     pub decimal_places: Option<u32>,
     /// The values of an enum, in order: lowercase snake_case strings of at most 63 characters, at least one, no
     /// repeats. They become a Python StrEnum named `{Domain}{Field}` (`ArtworkMedium`; `{Domain}{Field}Enum` for a
@@ -312,14 +330,17 @@ pub struct FieldSpec {
     /// and 8 hex digits of its SHA-256). Required for enum; enum only.
     #[schemars(length(min = 1), inner(pattern(SNAKE_CASE), length(max = MAX_ENUM_VALUE_LEN)))]
     #[schemars(extend("uniqueItems" = true))]
+    #[schemars(extend("x-types" = ["enum"]))]
     pub values: Option<Vec<String>>,
     /// The domain a ref points at: the name (file stem) of another spec of the same project, or of this one. The
     /// column holds that domain's id, with a foreign key and an index; a create or update naming a missing row gets a
     /// 422. Required refs may not form a cycle. Required for ref; ref only.
     #[schemars(transform = domain_name_rules)]
+    #[schemars(extend("x-types" = ["ref"]))]
     pub to: Option<String>,
     /// What deleting the referenced row does to this one. Default "restrict". ref only.
     #[schemars(extend("default" = "restrict"))]
+    #[schemars(extend("x-types" = ["ref"]))]
     pub on_delete: Option<OnDelete>,
 }
 
@@ -646,9 +667,16 @@ pub enum Ownership {
 /// `allOf` restricts its keys (`propertyNames`) and the type of `default` and
 /// the bounds, and requires `values` for enum and `to` for ref.
 pub fn json_schema() -> Value {
-    let settings = SchemaSettings::draft2020_12().with_transform(RecursiveTransform(tidy));
-    let mut root = settings.into_generator().into_root_schema_for::<SpecFile>().to_value();
+    let mut root = raw_schema();
     let field_def = def_name(&root["properties"]["fields"]["additionalProperties"]).expect("FieldSpec is a $ref");
+    // Which types take a key is said by the rules below, not by `x-types`.
+    for (_, property) in root["$defs"][&field_def]["properties"]
+        .as_object_mut()
+        .into_iter()
+        .flatten()
+    {
+        property.as_object_mut().map(|p| p.shift_remove("x-types"));
+    }
     let field = &mut root["$defs"][&field_def];
     field["allOf"] = Value::Array(field_rules());
     field["dependentRequired"] = json!({ "pattern": ["example"] });
@@ -666,6 +694,12 @@ pub fn json_schema() -> Value {
     }
     ordered.extend(map);
     Value::Object(ordered)
+}
+
+/// The schema as schemars derives it from the types, tidied.
+fn raw_schema() -> Value {
+    let settings = SchemaSettings::draft2020_12().with_transform(RecursiveTransform(tidy));
+    settings.into_generator().into_root_schema_for::<SpecFile>().to_value()
 }
 
 /// Removes what TOML cannot express or readers do not need: `null` as an
@@ -1270,6 +1304,37 @@ mod tests {
         for (spec, table, keys) in cases {
             assert_eq!(unknown_key_help(&spec), format!("{table} accepts: {}", keys.join(", ")));
         }
+    }
+
+    #[test]
+    fn keys_per_type_in_spec_order() {
+        let expected = "\
+str: default unique index example min_length max_length pattern
+text: default example min_length max_length
+int: default unique index ge gt le lt
+bigint: default unique index ge gt le lt
+float: default index ge gt le lt
+decimal: default unique index ge gt le lt max_digits decimal_places
+bool: default index
+date: unique index
+datetime: unique index
+uuid: unique index
+email: unique index example max_length
+json:
+enum: default index values
+ref: unique index to on_delete
+";
+        let actual: String = FieldType::ALL
+            .iter()
+            .map(|ty| {
+                format!(
+                    "{}:{}\n",
+                    ty.as_str(),
+                    keys_for(*ty).iter().map(|k| format!(" {k}")).collect::<String>()
+                )
+            })
+            .collect();
+        assert_eq!(actual, expected);
     }
 
     #[test]

@@ -146,6 +146,7 @@ mod tests {
             ("spec::resolve", include_str!("spec/resolve.rs")),
             ("spec::rules", include_str!("spec/rules.rs")),
             ("render", include_str!("render/mod.rs")),
+            ("render::api_tests", include_str!("render/api_tests.rs")),
             ("render::domain", include_str!("render/domain.rs")),
             ("render::expr", include_str!("render/expr.rs")),
             ("render::fields", include_str!("render/fields.rs")),

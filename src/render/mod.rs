@@ -1,6 +1,7 @@
 //! askama templates, one struct per output file; identifiers are computed
 //! in Rust (`names`, `spec`) before rendering, never in template filters.
 
+mod api_tests;
 pub mod domain;
 pub mod expr;
 pub mod fields;

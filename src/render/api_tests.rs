@@ -111,6 +111,9 @@ struct TestData {
     has_not_null: bool,
     has_nullable: bool,
     has_unique: bool,
+    has_deprecated: bool,
+    /// The DTO classes that hold the fields, as a tuple.
+    field_dtos: String,
     has_refs: bool,
     has_sort_cases: bool,
     has_ref_sort_cases: bool,
@@ -305,6 +308,7 @@ pub(super) fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix:
     let not_null = names_where(&|f| !f.optional && in_payload(f));
     let nullable = names_where(&|f| f.optional && in_payload(f));
     let unique = names_where(&|f| f.unique && in_payload(f));
+    let deprecated = names_where(&|f| f.deprecated);
     let refs: Vec<Expr> = full_refs
         .iter()
         .filter_map(|(n, _)| v.fields.iter().find(|f| f.name == *n))
@@ -396,6 +400,7 @@ pub(super) fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix:
         ("NOT_NULL_FIELDS", &not_null),
         ("NULLABLE_FIELDS", &nullable),
         ("UNIQUE_FIELDS", &unique),
+        ("DEPRECATED_FIELDS", &deprecated),
         ("REF_FIELDS", &refs),
         ("SORT_CASES", &sort_cases),
         ("REF_SORT_CASES", &ref_sort_cases),
@@ -552,6 +557,17 @@ pub(super) fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix:
         has_not_null: !not_null.is_empty(),
         has_nullable: !nullable.is_empty(),
         has_unique: !unique.is_empty(),
+        has_deprecated: !deprecated.is_empty(),
+        field_dtos: {
+            let n = &v.names;
+            let dtos = [
+                (o.create, &n.request_dto),
+                (o.update, &n.update_dto),
+                (true, &n.response_dto),
+            ];
+            let present: Vec<String> = dtos.into_iter().filter(|(on, _)| *on).map(|(_, d)| d.clone()).collect();
+            super::domain::py_tuple(&present)
+        },
         has_refs: !refs.is_empty(),
         has_sort_cases: !sort_cases.is_empty(),
         has_ref_sort_cases: !ref_sort_cases.is_empty(),

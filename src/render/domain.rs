@@ -73,7 +73,7 @@ impl Ops {
 }
 
 /// A tuple of strings as a class attribute: two or more are exploded.
-fn py_tuple(items: &[String]) -> String {
+pub(super) fn py_tuple(items: &[String]) -> String {
     let tuple = Expr::tuple(items.iter().map(|i| Expr::str(i)).collect());
     match items {
         [] | [_] => tuple.flat(),

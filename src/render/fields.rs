@@ -101,6 +101,7 @@ pub struct FieldView {
     pub on_delete: Option<crate::spec::OnDelete>,
     /// Whether the field is required on create (no default, not optional).
     pub required: bool,
+    pub deprecated: bool,
     pub is_decimal: Option<u32>,
     pub is_datetime: bool,
     pub unique: bool,
@@ -387,6 +388,9 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
     let mut request = Vec::new();
     request.extend(default_lit.as_ref().map(|d| kwarg("default", d)));
     request.extend(req_kw.iter().cloned());
+    // The DTOs (and so the OpenAPI document) flag a deprecated field.
+    let deprecated = f.deprecated.then(|| kwarg("deprecated", "True"));
+    request.extend(deprecated.clone());
     request.push(description.clone());
 
     let update_t = match (&f.kind, f.optional) {
@@ -404,6 +408,7 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
     };
     let mut update = vec![kwarg("default", "None")];
     update.extend(req_kw);
+    update.extend(deprecated.clone());
     update.push(description.clone());
 
     let decl = |annotation: Expr, kwargs: Vec<Expr>| Decl {
@@ -417,7 +422,10 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
         model: decl(Expr::atom(opt(&model_t)), model),
         request: decl(req_t, request),
         update: decl(update_t, update),
-        response: decl(Expr::atom(opt(&resp_t)), vec![description]),
+        response: decl(
+            Expr::atom(opt(&resp_t)),
+            deprecated.into_iter().chain([description]).collect(),
+        ),
         enum_view,
         is_ref: ref_id.is_some(),
         ref_domain: match &f.kind {
@@ -430,6 +438,7 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
             _ => None,
         },
         required: !f.optional && f.default.is_none(),
+        deprecated: f.deprecated,
         is_decimal: match f.kind {
             FieldKind::Decimal { decimal_places, .. } => Some(decimal_places),
             _ => None,

@@ -342,6 +342,14 @@ pub struct FieldSpec {
     #[schemars(extend("default" = "restrict"))]
     #[schemars(extend("x-types" = ["ref"]))]
     pub on_delete: Option<OnDelete>,
+    /// Marks the field as on its way out: the OpenAPI document flags it in the request and response bodies, and
+    /// Python code that reads it from a DTO gets a DeprecationWarning. It works as before until the spec drops it.
+    /// Default false. Every type accepts it.
+    #[serde(default)]
+    #[schemars(extend(
+        "x-types" = ["str", "text", "int", "bigint", "float", "decimal", "bool", "date", "datetime", "uuid", "email", "json", "enum", "ref"]
+    ))]
+    pub deprecated: bool,
 }
 
 /// The type of a field.
@@ -1233,7 +1241,7 @@ mod tests {
     /// The field keys and types as docs/design.md §4 lists them.
     const FIELD_KEYS: &[&str] = &[
         "type", "optional", "default", "unique", "index", "description", "example", "min_length", "max_length",
-        "pattern", "ge", "gt", "le", "lt", "max_digits", "decimal_places", "values", "to", "on_delete",
+        "pattern", "ge", "gt", "le", "lt", "max_digits", "decimal_places", "values", "to", "on_delete", "deprecated",
     ];
     const FIELD_TYPES: &[&str] = &[
         "str", "text", "int", "bigint", "float", "decimal", "bool", "date", "datetime", "uuid", "email", "json",
@@ -1309,20 +1317,20 @@ mod tests {
     #[test]
     fn keys_per_type_in_spec_order() {
         let expected = "\
-str: default unique index example min_length max_length pattern
-text: default example min_length max_length
-int: default unique index ge gt le lt
-bigint: default unique index ge gt le lt
-float: default index ge gt le lt
-decimal: default unique index ge gt le lt max_digits decimal_places
-bool: default index
-date: unique index
-datetime: unique index
-uuid: unique index
-email: unique index example max_length
-json:
-enum: default index values
-ref: unique index to on_delete
+str: default unique index example min_length max_length pattern deprecated
+text: default example min_length max_length deprecated
+int: default unique index ge gt le lt deprecated
+bigint: default unique index ge gt le lt deprecated
+float: default index ge gt le lt deprecated
+decimal: default unique index ge gt le lt max_digits decimal_places deprecated
+bool: default index deprecated
+date: unique index deprecated
+datetime: unique index deprecated
+uuid: unique index deprecated
+email: unique index example max_length deprecated
+json: deprecated
+enum: default index values deprecated
+ref: unique index to on_delete deprecated
 ";
         let actual: String = FieldType::ALL
             .iter()

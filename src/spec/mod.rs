@@ -144,6 +144,8 @@ pub struct Field {
     pub unique: bool,
     pub index: bool,
     pub description: Option<String>,
+    /// Flagged in the OpenAPI document; reading it from a DTO warns.
+    pub deprecated: bool,
     pub example: Option<String>,
     pub default: Option<DefaultValue>,
     /// Span of the field's table header or key, for later errors.

@@ -398,6 +398,7 @@ fn parse_field(
     let mut unique = false;
     let mut index = false;
     let mut description = None;
+    let mut deprecated = false;
     let mut example = None;
     let mut raw_default = None;
     let mut min_length = None;
@@ -438,6 +439,7 @@ fn parse_field(
             "unique" => unique = r.boolean(k_name, v).unwrap_or(false),
             "index" => index = r.boolean(k_name, v).unwrap_or(false),
             "description" => description = r.string(k_name, v),
+            "deprecated" => deprecated = r.boolean(k_name, v).unwrap_or(false),
             "example" => example = r.string(k_name, v).map(|s| (s, v.span())),
             "default" => raw_default = Some(v),
             "min_length" => min_length = r.integer(k_name, v).map(|n| (n, v.span())),
@@ -640,6 +642,7 @@ fn parse_field(
         unique,
         index,
         description,
+        deprecated,
         example: example.map(|e| e.0),
         default,
         span: key.span(),

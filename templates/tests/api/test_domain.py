@@ -546,6 +546,18 @@ async def test_deleting_the_{{ c.field }}_row_{{ c.verb() }}(
 {%- if v.ops.delete %}
     assert {"204", "404", "409", "422"} <= set(item["delete"]["responses"])
 {%- endif %}
+{%- if t.has_deprecated %}
+
+
+async def test_openapi_flags_deprecated_fields(client: AsyncClient) -> None:
+    openapi = (await client.get("/openapi.json")).json()
+    schemas = openapi["components"]["schemas"]
+
+    for dto in {{ t.field_dtos }}:
+        properties = schemas[dto]["properties"]
+        for field in DEPRECATED_FIELDS:
+            assert properties[field].get("deprecated") is True, (dto, field)
+{%- endif %}
 
 
 # scaffold: begin custom tests

@@ -531,8 +531,11 @@ async def test_deleting_the_{{ c.field }}_row_{{ c.verb() }}(
         "{{ name }}",
 {%- endfor %}
     }
+{%- if v.ops.list %}
+    assert {"200", "422"} <= set(paths[URL]["get"]["responses"])
+{%- endif %}
 {%- if v.ops.create %}
-    assert {"201", "422"} <= set(paths[URL]["post"]["responses"])
+    assert {"201", {% if t.has_unique %}"409", {% endif %}"422"} <= set(paths[URL]["post"]["responses"])
 {%- endif %}
 {%- if v.ops.item() %}
     item = paths[item_path]
@@ -541,7 +544,7 @@ async def test_deleting_the_{{ c.field }}_row_{{ c.verb() }}(
     assert {"200", "404", "422"} <= set(item["get"]["responses"])
 {%- endif %}
 {%- if v.ops.update %}
-    assert {"200", "404", "422"} <= set(item["patch"]["responses"])
+    assert {"200", "404", {% if t.has_unique %}"409", {% endif %}"422"} <= set(item["patch"]["responses"])
 {%- endif %}
 {%- if v.ops.delete %}
     assert {"204", "404", "409", "422"} <= set(item["delete"]["responses"])

@@ -81,8 +81,6 @@ impl DomainNames {
 /// cannot drift apart.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Identifiers {
-    /// `ArtFair`: the SQLModel table class.
-    pub model: String,
     pub request_dto: String,
     pub update_dto: String,
     pub response_dto: String,
@@ -106,7 +104,6 @@ impl Identifiers {
     pub fn new(names: &DomainNames) -> Self {
         let (class, snake) = (&names.class, &names.snake);
         Self {
-            model: class.clone(),
             request_dto: format!("{class}RequestDto"),
             update_dto: format!("{class}UpdateDto"),
             response_dto: format!("{class}ResponseDto"),

@@ -161,15 +161,8 @@ impl Expr {
     /// The expression followed by `trail`, starting at column `indent` of a
     /// line indented by `indent`.
     pub fn layout(&self, indent: usize, trail: &str) -> String {
-        self.layout_at(indent, indent, trail)
-    }
-
-    /// The expression followed by `trail`, starting at column `col` of a
-    /// line indented by `indent` (continuation lines and the closing
-    /// bracket are placed from `indent`).
-    pub fn layout_at(&self, indent: usize, col: usize, trail: &str) -> String {
         let mut out = String::with_capacity(self.flat_len() + trail.len() + 64);
-        self.write(&mut out, indent, col, trail);
+        self.write(&mut out, indent, indent, trail);
         out
     }
 

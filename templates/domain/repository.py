@@ -9,7 +9,7 @@
 # isort: split
 
 
-{{ v.class_line(v.names.repository, "BaseRepository", v.names.model) }}
+{{ v.class_line(v.names.repository, "BaseRepository", v.class) }}
     """Queries on ``{{ v.plural }}``; never commits."""
 
     filter_fields = {{ filter_fields }}

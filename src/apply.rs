@@ -135,14 +135,11 @@ pub fn write(root: &Path, outcomes: &[Outcome], force: bool) -> anyhow::Result<V
                 save(o)?;
                 writes.push((&o.target, proposed, false));
             }
-            Decision::Remove { backup } => {
-                if *backup {
+            removed if removed.removes(force) => {
+                // A file holding work, or the spec, is saved before it goes.
+                if !matches!(removed, Decision::Remove { backup: false }) {
                     save(o)?;
                 }
-                removals.push(&o.target);
-            }
-            Decision::HoldsWork if force => {
-                save(o)?;
                 removals.push(&o.target);
             }
             _ => {}
@@ -251,11 +248,7 @@ pub fn backup(root: &Path, rel: &str, old: &str) -> anyhow::Result<String> {
 pub fn emptied_folders(outcomes: &[Outcome], force: bool) -> Vec<String> {
     let removed: Vec<&Path> = outcomes
         .iter()
-        .filter(|o| match o.decision {
-            Decision::Remove { .. } => true,
-            Decision::HoldsWork => force,
-            _ => false,
-        })
+        .filter(|o| o.decision.removes(force))
         .map(|o| o.target.as_path())
         .collect();
     let goes = |dir: &Path| {

@@ -25,6 +25,14 @@ pub enum Policy {
     Owned,
 }
 
+impl Policy {
+    /// A policy of a path that should hold no file of scaffold's any more
+    /// (or only the team's): it plans no content.
+    pub fn is_removal(self) -> bool {
+        matches!(self, Self::Remove | Self::Discard | Self::RemoveFolder | Self::Owned)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Planned {
     pub content: String,
@@ -54,10 +62,7 @@ impl Plan {
     /// A path whose file should not be there any more, or is the team's
     /// ([`Policy::Remove`], [`Policy::Discard`], [`Policy::RemoveFolder`], [`Policy::Owned`]).
     pub fn without(&mut self, path: impl Into<String>, policy: Policy) {
-        debug_assert!(matches!(
-            policy,
-            Policy::Remove | Policy::Discard | Policy::RemoveFolder | Policy::Owned
-        ));
+        debug_assert!(policy.is_removal());
         self.insert(path.into(), String::new(), policy);
     }
 

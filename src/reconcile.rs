@@ -33,6 +33,18 @@ pub enum Decision {
     Absent,
 }
 
+impl Decision {
+    /// Whether carrying the decision out deletes the file (`force` takes
+    /// files that hold work too).
+    pub fn removes(&self, force: bool) -> bool {
+        match self {
+            Self::Remove { .. } => true,
+            Self::HoldsWork => force,
+            _ => false,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Conflict {
     /// The generated parts no longer match the file's fingerprint.
@@ -59,12 +71,8 @@ impl Conflict {
 }
 
 pub fn decide(planned: Planned, existing: Option<&str>) -> Decision {
-    let removal = matches!(
-        planned.policy,
-        Policy::Remove | Policy::Discard | Policy::RemoveFolder | Policy::Owned
-    );
     let Some(old) = existing else {
-        return if removal {
+        return if planned.policy.is_removal() {
             Decision::Absent
         } else {
             Decision::Create(planned.content)

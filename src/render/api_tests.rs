@@ -308,7 +308,20 @@ pub(super) fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix:
     let not_null = names_where(&|f| !f.optional && in_payload(f));
     let nullable = names_where(&|f| f.optional && in_payload(f));
     let unique = names_where(&|f| f.unique && in_payload(f));
-    let deprecated = names_where(&|f| f.deprecated);
+    // The DTO classes the OpenAPI document holds: each is there only if a
+    // route takes or returns it (a delete-only API documents none).
+    let n = &v.names;
+    let dtos = [
+        (o.create, &n.request_dto),
+        (o.update, &n.update_dto),
+        (o.list || o.get || o.create || o.update, &n.response_dto),
+    ];
+    let documented_dtos: Vec<String> = dtos.into_iter().filter(|(on, _)| *on).map(|(_, d)| d.clone()).collect();
+    let deprecated = if documented_dtos.is_empty() {
+        Vec::new()
+    } else {
+        names_where(&|f| f.deprecated)
+    };
     let refs: Vec<Expr> = full_refs
         .iter()
         .filter_map(|(n, _)| v.fields.iter().find(|f| f.name == *n))
@@ -558,16 +571,7 @@ pub(super) fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix:
         has_nullable: !nullable.is_empty(),
         has_unique: !unique.is_empty(),
         has_deprecated: !deprecated.is_empty(),
-        field_dtos: {
-            let n = &v.names;
-            let dtos = [
-                (o.create, &n.request_dto),
-                (o.update, &n.update_dto),
-                (true, &n.response_dto),
-            ];
-            let present: Vec<String> = dtos.into_iter().filter(|(on, _)| *on).map(|(_, d)| d.clone()).collect();
-            super::domain::py_tuple(&present)
-        },
+        field_dtos: super::domain::py_tuple(&documented_dtos),
         has_refs: !refs.is_empty(),
         has_sort_cases: !sort_cases.is_empty(),
         has_ref_sort_cases: !ref_sort_cases.is_empty(),

@@ -208,7 +208,7 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
     let name = &f.name;
 
     // (model type, request type, response type)
-    let (model_t, req_t, resp_t): (String, Expr, String) = match &f.kind {
+    let (model_t, req_t, resp_t): (String, Expr, Expr) = match &f.kind {
         FieldKind::Str {
             min_length,
             max_length,
@@ -227,7 +227,7 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
                 imp.dtos.from(&shared, &["NulFreeStr"]);
                 req("NulFreeStr")
             };
-            ("str".into(), req_t, "str".into())
+            ("str".into(), req_t, req("str"))
         }
         FieldKind::Text { min_length, max_length } => {
             imp.model.from("sqlalchemy", &["Text"]);
@@ -235,13 +235,13 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
             req_kw.extend(min_length.map(|m| kwarg("min_length", m)));
             req_kw.extend(max_length.map(|m| kwarg("max_length", m)));
             imp.dtos.from(&shared, &["NulFreeStr"]);
-            ("str".into(), req("NulFreeStr"), "str".into())
+            ("str".into(), req("NulFreeStr"), req("str"))
         }
         FieldKind::Email { max_length } => {
             model_kw.push(kwarg("max_length", max_length));
             req_kw.push(kwarg("max_length", max_length));
             imp.dtos.from("pydantic", &["EmailStr"]);
-            ("str".into(), req("EmailStr"), "str".into())
+            ("str".into(), req("EmailStr"), req("str"))
         }
         FieldKind::Int(b) | FieldKind::BigInt(b) => {
             let consts = if matches!(f.kind, FieldKind::BigInt(_)) {
@@ -254,12 +254,12 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
             let kws = number_bounds(b, Some(consts));
             import_limits(&kws, imp.dtos, &shared);
             req_kw.extend(kws);
-            ("int".into(), req("int"), "int".into())
+            ("int".into(), req("int"), req("int"))
         }
         FieldKind::Float(b) => {
             req_kw.extend(number_bounds(b, None));
             req_kw.push(kwarg("allow_inf_nan", "False"));
-            ("float".into(), req("float"), "float".into())
+            ("float".into(), req("float"), req("float"))
         }
         FieldKind::Decimal {
             max_digits,
@@ -269,8 +269,12 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
             imp.model.from("decimal", &["Decimal"]);
             imp.dtos.from("decimal", &["Decimal"]);
             imp.response.from("decimal", &["Decimal"]);
-            imp.dtos.from("typing", &["Annotated"]);
-            imp.dtos.from(&shared, &["Quantize"]);
+            // The response quantizes too: a driver may read a value back in
+            // exponent form (asyncpg gives 5.00E+14 for 500000000000000).
+            for imports in [&mut *imp.dtos, &mut *imp.response] {
+                imports.from("typing", &["Annotated"]);
+                imports.from(&shared, &["Quantize"]);
+            }
             for kw in [&mut model_kw, &mut req_kw] {
                 kw.push(kwarg("max_digits", max_digits));
                 kw.push(kwarg("decimal_places", decimal_places));
@@ -280,14 +284,21 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
                 "Annotated",
                 vec![req("Decimal"), Expr::atom(format!("Quantize({decimal_places})"))],
             );
-            ("Decimal".into(), req_t, "Decimal".into())
+            (
+                "Decimal".into(),
+                req_t.clone(),
+                Expr::subscript(
+                    "Annotated",
+                    vec![req("Decimal"), Expr::atom(format!("Quantize({decimal_places})"))],
+                ),
+            )
         }
-        FieldKind::Bool => ("bool".into(), req("bool"), "bool".into()),
+        FieldKind::Bool => ("bool".into(), req("bool"), req("bool")),
         FieldKind::Date => {
             imp.model.from("datetime", &["date"]);
             imp.dtos.from("datetime", &["date"]);
             imp.response.from("datetime", &["date"]);
-            ("date".into(), req("date"), "date".into())
+            ("date".into(), req("date"), req("date"))
         }
         FieldKind::Datetime => {
             imp.model.from("datetime", &["datetime"]);
@@ -295,13 +306,13 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
             imp.response.from("datetime", &["datetime"]);
             imp.dtos.from(&shared, &["UtcDatetime"]);
             model_kw.push(kwarg("sa_type", "UtcDateTime"));
-            ("datetime".into(), req("UtcDatetime"), "datetime".into())
+            ("datetime".into(), req("UtcDatetime"), req("datetime"))
         }
         FieldKind::Uuid => {
             imp.model.module("uuid");
             imp.dtos.module("uuid");
             imp.response.module("uuid");
-            ("uuid.UUID".into(), req("uuid.UUID"), "uuid.UUID".into())
+            ("uuid.UUID".into(), req("uuid.UUID"), req("uuid.UUID"))
         }
         FieldKind::Json => {
             imp.model.from("pydantic", &["JsonValue"]);
@@ -309,7 +320,7 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
             imp.response.from("pydantic", &["JsonValue"]);
             imp.dtos.from(&shared, &["FiniteJson"]);
             model_kw.push(kwarg("sa_type", "JSON"));
-            ("JsonValue".into(), req("FiniteJson"), "JsonValue".into())
+            ("JsonValue".into(), req("FiniteJson"), req("JsonValue"))
         }
         FieldKind::Enum { values } => {
             let class = enum_class(&domain.names.class, name);
@@ -329,7 +340,7 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
                 ),
                 members: enum_members(values, imp.model),
             });
-            (class.clone(), req(&class), class)
+            (class.clone(), req(&class), req(&class))
         }
         FieldKind::Ref { to, on_delete, .. } => {
             let target = &all[to];
@@ -362,7 +373,7 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
             id.add_param_import(imp.dtos, &pkg);
             let (python, param) = (id.python, id.param);
             ref_id = Some(id);
-            (python.into(), req(param), python.into())
+            (python.into(), req(param), req(python))
         }
     };
 
@@ -422,10 +433,7 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
         model: decl(Expr::atom(opt(&model_t)), model),
         request: decl(req_t, request),
         update: decl(update_t, update),
-        response: decl(
-            Expr::atom(opt(&resp_t)),
-            deprecated.into_iter().chain([description]).collect(),
-        ),
+        response: decl(resp_t, deprecated.into_iter().chain([description]).collect()),
         enum_view,
         is_ref: ref_id.is_some(),
         ref_domain: match &f.kind {

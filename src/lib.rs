@@ -155,7 +155,6 @@ mod tests {
             ("render::py", include_str!("render/py.rs")),
             ("render::samples", include_str!("render/samples.rs")),
             ("render::support", include_str!("render/support.rs")),
-            ("render::test_values", include_str!("render/test_values.rs")),
         ];
         for (module, source) in pure {
             // Tests beside the code may read fixtures.

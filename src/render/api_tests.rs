@@ -1,156 +1,41 @@
-//! The API test module of one domain (docs/design.md §9): which rows its
-//! tests make, the payloads and case tables they send, and the tests the
-//! spec calls for. The values of each field come from `test_values`.
+//! The API test module of one domain (docs/design.md §9): the domain as
+//! its tests see it, a table (`API = Api(...)`) of its URL, ids, fields
+//! with their constraints and list options. The tests themselves live once
+//! in the generated `tests/support.py`, which derives every case (each
+//! constraint's edges, each enum value, each sort key both ways) from the
+//! table; this module only decides what the table says.
 
 use std::collections::BTreeSet;
 
 use askama::Template;
 
-use super::domain::{View, ops_of};
-use super::expr::{Expr, MAX_LINE, held_open};
-use super::fields::{FieldView, kwarg};
+use super::domain::View;
+use super::expr::Expr;
 use super::imports::Imports;
 use super::py;
-use super::test_values;
+use super::samples;
+use crate::names::python_float;
 use crate::sections::stamp;
-use crate::spec::{Dependency, Domain, Domains, FieldKind, FileKind, OnDelete, Operation};
+use crate::spec::{
+    Bounds, DefaultValue, Domain, Domains, Field, FieldKind, FileKind, IdKind, Number, OnDelete, Operation,
+};
 
-/// A referenced domain as the tests of a referencing domain see it.
-#[derive(Debug, Clone)]
-pub struct RefTarget {
-    pub snake: String,
-    pub shouty: String,
-    /// The target's generated tests can create rows (it has `create`).
-    pub can_create: bool,
-    pub can_delete: bool,
-    pub test_module: String,
-    pub url: String,
-}
-
-impl RefTarget {
-    /// `TARGET_URL = "/api/v1/targets"`, held open when it does not fit in
-    /// 79 columns.
-    pub fn url_constant(&self) -> String {
-        let one = format!("{}_URL = \"{}\"", self.shouty, self.url);
-        if one.len() <= MAX_LINE {
-            one
-        } else {
-            held_open(
-                0,
-                &format!("{}_URL = ", self.shouty),
-                "a referenced collection",
-                &py::string(&self.url),
-                "",
-            )
-        }
-    }
-}
-
-/// One ref field's `on_delete` behaviour, tested by deleting the target.
-#[derive(Debug, Clone)]
-pub struct RefDeleteCase {
-    pub field: String,
-    pub target_shouty: String,
-    pub mode: OnDelete,
-}
-
-impl RefDeleteCase {
-    /// What deleting the referenced row does, for the test's name.
-    pub fn verb(&self) -> &'static str {
-        match self.mode {
-            OnDelete::Restrict => "is_refused",
-            OnDelete::Cascade => "deletes_this_row",
-            OnDelete::SetNull => "clears_the_field",
-        }
-    }
-
-    pub fn is_refused(&self) -> bool {
-        self.mode == OnDelete::Restrict
-    }
-
-    pub fn cascades(&self) -> bool {
-        self.mode == OnDelete::Cascade
-    }
-}
-
-/// A list constant, one item per line with a magic trailing comma.
-fn py_list(name: &str, items: Vec<Expr>) -> String {
-    if items.is_empty() {
-        return format!("{name}: list[Any] = []");
-    }
-    Expr::subscript(format!("{name} = "), items).exploded().layout(0, "")
-}
-
-fn py_bool(b: bool) -> Expr {
-    Expr::atom(if b { "True" } else { "False" })
-}
+/// How many values drawn from a pattern a unique field hands out in turn:
+/// comfortably more than any one test makes rows of a domain.
+const POOL_SIZE: usize = 16;
 
 #[derive(Template)]
 #[template(path = "tests/api/test_domain.py", escape = "none")]
 struct TestsTemplate<'a> {
     v: &'a View,
     imports: String,
-    t: TestData,
-}
-
-/// Values of the generated API tests.
-struct TestData {
-    /// An id that names no row of this domain.
-    missing_id: &'static str,
-    /// `"field": value,` lines of the payload dicts (indent 8).
-    full_payload: Vec<String>,
-    minimal_payload: Vec<String>,
-    /// (field, the line creating the target row) for refs the full payload
-    /// sets; the minimal payload sets the required ones.
-    full_refs: Vec<(String, String)>,
-    minimal_refs: Vec<(String, String)>,
-    malformed_ids: String,
-    tables: Vec<String>,
-    has_required: bool,
-    has_invalid: bool,
-    has_not_null: bool,
-    has_nullable: bool,
-    has_unique: bool,
-    has_deprecated: bool,
-    /// The DTO classes that hold the fields, as a tuple.
-    field_dtos: String,
-    has_refs: bool,
-    has_sort_cases: bool,
-    has_ref_sort_cases: bool,
-    has_filter_cases: bool,
-    has_ref_filters: bool,
-    has_invalid_filters: bool,
-    defaults: Vec<String>,
-    /// A searchable field and the lines creating the rows of the test
-    /// that `%` and `_` are taken literally.
-    search_field: Option<(String, Vec<String>)>,
-    /// (field, sent, expected, the line creating the row)
-    decimals: Vec<(String, String, String, String)>,
-    /// (field, the line creating the row, the line parsing it back)
-    datetimes: Vec<(String, String, String)>,
-    /// (field, the lines creating a row with its largest value)
-    wide_decimals: Vec<(String, String)>,
-    default_sort_case: Option<DefaultSortCase>,
-    ref_deletes: Vec<RefDeleteCase>,
-    ref_targets: Vec<RefTarget>,
-    can_create: bool,
-    /// The full payload sets at least one field.
-    has_payload: bool,
-    dependency_overrides: Vec<Dependency>,
-}
-
-struct DefaultSortCase {
-    field: String,
-    low: String,
-    high: String,
-    descending: bool,
-}
-
-/// A unique field with a default: the minimal payload sends it (two rows
-/// left to the default would clash), so it is no test of the default.
-fn unique_with_default(f: &FieldView) -> bool {
-    // An optional field without a spec default has None as its literal.
-    f.unique && f.test.default_json.as_deref().is_some_and(|d| d != "None")
+    /// `NAME_VALUES = [...]` lists of values drawn from patterns.
+    pools: Vec<String>,
+    /// `FIELDS = [...]`.
+    fields: String,
+    /// `API = Api(...)`.
+    api: String,
+    class_name: String,
 }
 
 /// Whether the generated tests can create rows of `name`: it has `create`,
@@ -197,449 +82,319 @@ fn fills(all: &Domains, domain: &Domain, to: &str, required: bool) -> bool {
     !made.contains(&domain.names.snake)
 }
 
-/// The API test module of a domain.
-pub(super) fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> String {
-    let pkg = &v.package;
-    let o = v.ops;
-    let mut imports = Imports::new(pkg);
-    imports.module("pytest");
-    imports.from("httpx", &["AsyncClient"]);
-    imports.from("typing", &["Any"]);
-    imports.from("tests.support", &["assert_error", "error_locations"]);
-
-    // Which refs the payloads fill, and with rows created how: see `fills`.
-    let mut ref_targets: Vec<RefTarget> = Vec::new();
-    let mut target_of = |to: &str, imports: &mut Imports| -> RefTarget {
-        let t = &all[to];
-        let tops = ops_of(t);
-        let s = &t.names.snake;
-        let module = format!("test_{s}");
-        let target = RefTarget {
-            snake: s.clone(),
-            shouty: t.names.shouty.clone(),
-            can_create: creatable(all, to),
-            can_delete: tops.delete,
-            test_module: module.clone(),
-            url: format!("{}/{}", api_prefix, t.names.url),
-        };
-        if t.names.snake != v.snake && target.can_create {
-            // A module import, used only inside functions: test modules
-            // whose domains reference each other import each other.
-            imports.from(&v.tests_module, &[&module]);
-        }
-        if !ref_targets.iter().any(|r| r.snake == target.snake) {
-            ref_targets.push(target.clone());
-        }
-        target
-    };
-
-    let mut full_payload = Vec::new();
-    let mut minimal_payload = Vec::new();
-    let mut full_refs = Vec::new();
-    let mut minimal_refs = Vec::new();
-    let can_create = creatable(all, &domain.names.snake);
-    // Domains whose rows this module's factories create: their router
-    // dependencies are overridden too.
-    let mut created = BTreeSet::from([domain.names.snake.clone()]);
-    for f in &v.fields {
-        if let Some(to) = &f.ref_domain {
-            if !fills(all, domain, to, !f.optional) {
-                continue;
-            }
-            let t = target_of(to, &mut imports);
-            minimal_closure(all, to, &mut created);
-            // Two short lines: `module.function(` may not fit in 79 columns.
-            let line = format!(
-                "create = {}.create_minimal\n        row = await create(client)",
-                t.test_module
-            );
-            full_refs.push((f.name.clone(), line.clone()));
-            if f.required {
-                minimal_refs.push((f.name.clone(), line));
-            }
-        } else if let Some(ex) = &f.test.example {
-            let entry = dict_entry(8, &f.name, ex);
-            full_payload.push(entry.clone());
-            // A unique field with a default is sent by the minimal payload
-            // too, or two minimal rows would repeat the default.
-            if f.required || unique_with_default(f) {
-                minimal_payload.push(entry);
-            }
-        }
+/// The support names of an id type: `STR_IDS`, `UUID_IDS`, `INT_IDS`.
+fn ids_constant(kind: IdKind) -> &'static str {
+    match kind {
+        IdKind::Str => "STR_IDS",
+        IdKind::Uuid => "UUID_IDS",
+        IdKind::Int => "INT_IDS",
     }
-    // Every value helper; the import block keeps those the code calls.
-    imports.from(
-        "tests.support",
-        &[
-            "unique_date",
-            "unique_datetime",
-            "unique_decimal",
-            "unique_email",
-            "unique_int",
-            "unique_text",
-            "post_created",
-        ],
-    );
-    imports.module("uuid");
-    imports.from("itertools", &["cycle"]);
+}
 
-    // A ref field whose target tests cannot create rows stays out of payloads.
-    let in_payload = |f: &FieldView| !f.is_ref || full_refs.iter().any(|(n, _)| *n == f.name);
-    let invalid: Vec<Expr> = v
-        .fields
-        .iter()
-        .filter(|f| in_payload(f))
-        .flat_map(|f| {
-            f.test
-                .invalid
-                .iter()
-                .map(|i| Expr::tuple(vec![Expr::str(&f.name), Expr::atom(i)]))
-        })
-        .collect();
-    // The names of the fields that pass `keep`, as string literals.
-    let names_where = |keep: &dyn Fn(&FieldView) -> bool| -> Vec<Expr> {
-        v.fields
-            .iter()
-            .filter(|f| keep(f))
-            .map(|f| Expr::str(&f.name))
-            .collect()
-    };
-    let required = names_where(&|f| f.required);
-    let not_null = names_where(&|f| !f.optional && in_payload(f));
-    let nullable = names_where(&|f| f.optional && in_payload(f));
-    let unique = names_where(&|f| f.unique && in_payload(f));
-    // The DTO classes the OpenAPI document holds: each is there only if a
-    // route takes or returns it (a delete-only API documents none).
-    let n = &v.names;
-    let dtos = [
-        (o.create, &n.request_dto),
-        (o.update, &n.update_dto),
-        (o.list || o.get || o.create || o.update, &n.response_dto),
-    ];
-    let documented_dtos: Vec<String> = dtos.into_iter().filter(|(on, _)| *on).map(|(_, d)| d.clone()).collect();
-    let deprecated = if documented_dtos.is_empty() {
-        Vec::new()
+/// `ge=`, `gt=`, `le=`, `lt=` of the bounds the spec sets, each written by
+/// `number`.
+fn bound_kwargs(b: &Bounds, number: impl Fn(&Number) -> Expr) -> Vec<Expr> {
+    [("ge", &b.ge), ("gt", &b.gt), ("le", &b.le), ("lt", &b.lt)]
+        .into_iter()
+        .filter_map(|(key, n)| n.as_ref().map(|n| Expr::kwarg(key, number(n))))
+        .collect()
+}
+
+fn int_literal(n: &Number) -> Expr {
+    Expr::atom(n.int().to_string())
+}
+
+/// The values of a pattern field the tests send: drawn from the pattern,
+/// or the spec's example when too few can be drawn.
+fn pattern_pool(f: &Field, min_length: Option<u32>, max_length: u32, pattern: &str) -> Vec<String> {
+    let min = min_length.unwrap_or(0) as usize;
+    let drawn = samples::pattern_values(pattern, min, max_length as usize, POOL_SIZE);
+    if drawn.len() >= 2 {
+        drawn
     } else {
-        names_where(&|f| f.deprecated)
-    };
-    let refs: Vec<Expr> = full_refs
-        .iter()
-        .filter_map(|(n, _)| v.fields.iter().find(|f| f.name == *n))
-        .filter_map(|f| {
-            f.ref_id
-                .as_ref()
-                .map(|id| Expr::tuple(vec![Expr::str(&f.name), Expr::atom(test_values::missing_id(id.kind))]))
-        })
-        .collect();
-    // Sort keys that are refs: rows of two new targets, whose ids give the
-    // expected order.
-    let ref_sort_cases: Vec<Expr> = domain
-        .api
-        .sort
-        .iter()
-        .filter_map(|s| {
-            full_refs.iter().find(|(field, _)| field == s)?;
-            let optional = v.fields.iter().any(|f| f.name == *s && f.optional);
-            Some(Expr::tuple(vec![Expr::str(s), py_bool(optional)]))
-        })
-        .collect();
-    let sort_cases: Vec<Expr> = domain
-        .api
-        .sort
-        .iter()
-        .filter_map(|s| v.fields.iter().find(|f| f.name == *s))
-        .filter_map(|f| {
-            f.test.sort_pair.as_ref().map(|(lo, hi)| {
-                Expr::tuple(vec![
-                    Expr::str(&f.name),
-                    Expr::atom(lo),
-                    Expr::atom(hi),
-                    py_bool(f.optional),
-                ])
-            })
-        })
-        .collect();
-    let filter_fields: Vec<&FieldView> = domain
-        .api
-        .filters
-        .iter()
-        .filter_map(|s| v.fields.iter().find(|f| f.name == *s))
-        .collect();
-    let filter_cases: Vec<Expr> = filter_fields
-        .iter()
-        .filter(|f| !f.is_ref && !f.unique)
-        .filter_map(|f| {
-            f.test
-                .filter_pair
-                .as_ref()
-                .map(|(a, b)| Expr::tuple(vec![Expr::str(&f.name), Expr::atom(a), Expr::atom(b)]))
-        })
-        .collect();
-    let ref_filters: Vec<Expr> = filter_fields
-        .iter()
-        .filter(|f| f.is_ref && full_refs.iter().any(|(n, _)| *n == f.name))
-        .map(|f| Expr::str(&f.name))
-        .collect();
-    let invalid_filters: Vec<Expr> = filter_fields
-        .iter()
-        .flat_map(|f| {
-            f.test
-                .invalid_filters
-                .iter()
-                .map(|i| Expr::tuple(vec![Expr::str(&f.name), Expr::atom(i)]))
-        })
-        .collect();
+        f.example.iter().cloned().collect()
+    }
+}
 
-    let search_fields: Vec<&String> = v
-        .search
-        .iter()
-        .filter(|s| v.fields.iter().any(|f| f.name == **s && f.test.searchable_text))
-        .collect();
-    let search_literals: Vec<Expr> = if can_create && o.list {
-        search_fields.iter().map(|s| Expr::str(s)).collect()
-    } else {
-        Vec::new()
-    };
-    // Every field `q` searches, for the test that wildcards are literal.
-    let searched: Vec<Expr> = if search_fields.is_empty() || !can_create || !o.list {
-        Vec::new()
-    } else {
-        v.search.iter().map(|s| Expr::str(s)).collect()
-    };
-    let mut tables = Vec::new();
-    let flags = [
-        ("INVALID_VALUES", &invalid),
-        ("REQUIRED_FIELDS", &required),
-        ("NOT_NULL_FIELDS", &not_null),
-        ("NULLABLE_FIELDS", &nullable),
-        ("UNIQUE_FIELDS", &unique),
-        ("DEPRECATED_FIELDS", &deprecated),
-        ("REF_FIELDS", &refs),
-        ("SORT_CASES", &sort_cases),
-        ("REF_SORT_CASES", &ref_sort_cases),
-        ("FILTER_CASES", &filter_cases),
-        ("REF_FILTERS", &ref_filters),
-        ("INVALID_FILTERS", &invalid_filters),
-        ("SEARCH_FIELDS", &search_literals),
-        ("SEARCHED_FIELDS", &searched),
-    ];
-    for (name, items) in flags {
-        if !items.is_empty() {
-            tables.push(py_list(name, items.clone()));
-        }
-    }
-    for (constant, values) in v.fields.iter().filter_map(|f| f.test.pool.as_ref()) {
-        let list = Expr::list(values.iter().map(Expr::atom).collect()).exploded();
-        tables.push(
-            Expr::call(format!("{constant} = cycle"), vec![list])
-                .exploded()
-                .layout(0, ""),
-        );
-    }
-
-    // `"field": default,` entries: a dict keeps long names and values in a
-    // layout every line length formats the same.
-    let defaults: Vec<String> = v
-        .fields
-        .iter()
-        .filter(|f| !f.required && !unique_with_default(f))
-        .filter_map(|f| {
-            f.test
-                .default_json
-                .as_ref()
-                .map(|d| dict_entry(8, &f.name, &Expr::atom(d)))
-        })
-        .collect();
-    // Quantizing: "7.5" comes back with exactly `places` decimals.
-    let decimals = v
-        .fields
-        .iter()
-        .filter_map(|f| f.is_decimal.filter(|places| *places >= 1).map(|places| (f, places)))
-        .filter(|(f, _)| domain.field(&f.name).is_some_and(|spec| decimal_fits(spec, 7.5)))
-        .map(|(f, places)| {
-            (
-                f.name.clone(),
-                py::string("7.5"),
-                py::string(&format!("{:.*}", places as usize, 7.5)),
-                create_row_line("created = ", &f.name, &py::string("7.5")),
-            )
-        })
-        .collect();
-    // More digits than Python's default decimal context holds (28).
-    let wide_decimals: Vec<(String, String)> = domain
-        .fields
-        .iter()
-        .filter_map(|f| match &f.kind {
-            FieldKind::Decimal {
-                max_digits,
-                decimal_places,
-                bounds,
-            } if *max_digits > 28 && bounds.le.is_none() && bounds.lt.is_none() => {
-                let mut value = format!("\"9\" * {}", max_digits - decimal_places);
-                if *decimal_places > 0 {
-                    value.push_str(&format!(" + \".\" + \"9\" * {decimal_places}"));
-                }
-                Some((f.name.clone(), value))
+/// The `Kind` of a field in the table (`Str(200, min_length=1)`), and the
+/// pool constant it needs, if any.
+fn kind_expr(
+    f: &Field,
+    all: &Domains,
+    fill: bool,
+    module_of: &dyn Fn(&str) -> Option<String>,
+) -> (Expr, Option<String>) {
+    let mut pool = None;
+    let (head, args): (&str, Vec<Expr>) = match &f.kind {
+        FieldKind::Str {
+            min_length,
+            max_length,
+            pattern,
+        } => {
+            let mut args = Vec::new();
+            if *max_length != 255 {
+                args.push(Expr::atom(max_length.to_string()));
             }
-            _ => None,
-        })
-        .map(|(name, value)| {
-            let line = create_row_line("created = ", &name, "value");
-            (name, format!("value = {value}\n    {line}"))
-        })
-        .collect();
-    let datetimes = v
-        .fields
-        .iter()
-        .filter(|f| f.is_datetime)
-        .map(|f| {
-            (
-                f.name.clone(),
-                create_row_line("created = ", &f.name, "sent"),
-                Expr::call(
-                    "stored = datetime.fromisoformat",
-                    vec![Expr::atom(format!("body[{}]", py::string(&f.name)))],
-                )
-                .layout(8, ""),
-            )
-        })
-        .collect::<Vec<_>>();
-    if !datetimes.is_empty() && can_create && o.create {
-        imports.from("datetime", &["UTC", "datetime"]);
-    }
-    let default_sort_case = {
-        let col = &domain.api.default_sort.column;
-        v.fields.iter().find(|f| f.name == *col).and_then(|f| {
-            f.test.sort_pair.as_ref().map(|(lo, hi)| DefaultSortCase {
-                field: f.name.clone(),
-                low: lo.clone(),
-                high: hi.clone(),
-                descending: domain.api.default_sort.descending,
-            })
-        })
-    };
-    let mut ref_deletes = Vec::new();
-    for f in &v.fields {
-        if let (Some(to), Some(mode)) = (&f.ref_domain, f.on_delete)
-            && full_refs.iter().any(|(n, _)| *n == f.name)
-        {
-            let t = target_of(to, &mut imports);
-            if t.can_delete {
-                ref_deletes.push(RefDeleteCase {
-                    field: f.name.clone(),
-                    target_shouty: t.shouty.clone(),
-                    mode,
-                });
+            if let Some(m) = min_length {
+                args.push(Expr::kwarg("min_length", Expr::atom(m.to_string())));
             }
-        }
-    }
-    let mut dependency_overrides: Vec<Dependency> = Vec::new();
-    for name in &created {
-        for d in &all[name.as_str()].api.dependencies {
-            if !dependency_overrides
-                .iter()
-                .any(|o| o.name == d.name && o.module == d.module)
-            {
-                dependency_overrides.push(d.clone());
+            if let Some(p) = pattern {
+                let constant = format!("{}_VALUES", f.name.to_uppercase());
+                let values = pattern_pool(f, *min_length, *max_length, p);
+                pool = Some(
+                    Expr::subscript(format!("{constant} = "), values.iter().map(|v| Expr::str(v)).collect())
+                        .exploded()
+                        .layout(0, ""),
+                );
+                args.push(Expr::kwarg("pattern", Expr::str(p)));
+                args.push(Expr::kwarg("examples", Expr::atom(constant)));
             }
+            ("Str", args)
         }
-    }
-    for d in &dependency_overrides {
-        imports.from(&d.module, &[&d.name]);
-    }
-    if !dependency_overrides.is_empty() {
-        imports.from(&format!("{pkg}.main"), &["app"]);
-        imports.from("collections.abc", &["Iterator"]);
-    }
-    let uses_send_json = !invalid.is_empty() && can_create;
-    if uses_send_json {
-        imports.from("tests.support", &["send_json"]);
-    }
-    if can_create && o.list {
-        imports.from("tests.support", &["list_ids"]);
-    }
-    // Without the create helpers, the constants follow a function.
-    if !can_create && let Some(first) = tables.first_mut() {
-        first.insert_str(0, "\n\n");
-    }
-    let has_payload = !full_payload.is_empty() || !full_refs.is_empty();
-    let t = TestData {
-        missing_id: test_values::missing_id(domain.id),
-        has_required: !required.is_empty(),
-        has_invalid: !invalid.is_empty(),
-        has_not_null: !not_null.is_empty(),
-        has_nullable: !nullable.is_empty(),
-        has_unique: !unique.is_empty(),
-        has_deprecated: !deprecated.is_empty(),
-        field_dtos: super::domain::py_tuple(&documented_dtos),
-        has_refs: !refs.is_empty(),
-        has_sort_cases: !sort_cases.is_empty(),
-        has_ref_sort_cases: !ref_sort_cases.is_empty(),
-        has_filter_cases: !filter_cases.is_empty(),
-        has_ref_filters: !ref_filters.is_empty(),
-        has_invalid_filters: !invalid_filters.is_empty(),
-        full_payload,
-        minimal_payload,
-        full_refs,
-        minimal_refs,
-        malformed_ids: py_list(
-            "MALFORMED_IDS",
-            test_values::malformed_ids(v.id.kind)
-                .into_iter()
-                .map(Expr::atom)
-                .collect(),
+        FieldKind::Text { min_length, max_length } => {
+            let mut args = Vec::new();
+            if let Some(m) = max_length {
+                args.push(Expr::kwarg("max_length", Expr::atom(m.to_string())));
+            }
+            if let Some(m) = min_length {
+                args.push(Expr::kwarg("min_length", Expr::atom(m.to_string())));
+            }
+            ("Text", args)
+        }
+        FieldKind::Email { max_length } => (
+            "Email",
+            if *max_length == 320 {
+                Vec::new()
+            } else {
+                vec![Expr::atom(max_length.to_string())]
+            },
         ),
-        tables,
-        defaults,
-        search_field: search_fields.first().map(|s| {
-            let rows = [
-                ("percent = ", "100% pure"),
-                ("underscore = ", "snake_case"),
-                ("other = ", "100 percent snakeXcase"),
+        FieldKind::Int(b) => ("Int", bound_kwargs(b, int_literal)),
+        FieldKind::BigInt(b) => ("BigInt", bound_kwargs(b, int_literal)),
+        FieldKind::Float(b) => ("Float", bound_kwargs(b, |n| Expr::atom(python_float(n.value)))),
+        FieldKind::Decimal {
+            max_digits,
+            decimal_places,
+            bounds,
+        } => {
+            let mut args = vec![
+                Expr::atom(max_digits.to_string()),
+                Expr::atom(decimal_places.to_string()),
             ];
-            let lines = rows
-                .iter()
-                .map(|(target, text)| create_row_line(target, s, &py::string(text)))
-                .collect();
-            ((*s).clone(), lines)
-        }),
-        decimals,
-        datetimes,
-        wide_decimals,
-        default_sort_case,
-        ref_deletes,
-        ref_targets,
-        has_payload,
-        can_create,
-        dependency_overrides,
+            args.extend(bound_kwargs(bounds, |n| Expr::str(&decimal_text(n))));
+            ("Decimal", args)
+        }
+        FieldKind::Bool => ("Bool", Vec::new()),
+        FieldKind::Date => ("Date", Vec::new()),
+        FieldKind::Datetime => ("Datetime", Vec::new()),
+        FieldKind::Uuid => ("Uuid", Vec::new()),
+        FieldKind::Json => ("Json", Vec::new()),
+        FieldKind::Enum { values } => ("Enum", values.iter().map(|v| Expr::str(v)).collect()),
+        FieldKind::Ref { to, .. } => {
+            let mut args = Vec::new();
+            match module_of(to) {
+                Some(module) => args.push(Expr::str(&module)),
+                None => {
+                    args.push(Expr::atom("None"));
+                    args.push(Expr::atom(ids_constant(all[to.as_str()].id)));
+                }
+            }
+            if !fill {
+                args.push(Expr::kwarg("fill", Expr::atom("False")));
+            }
+            ("Ref", args)
+        }
     };
-    stamp(super::finish_with_imports(&imports, |imports| {
-        super::finish(TestsTemplate { v, imports, t })
+    (Expr::call(head, args), pool)
+}
+
+/// A spec bound of a decimal as exact text (`0`, `0.5`, `1e3` → `1000`).
+fn decimal_text(n: &Number) -> String {
+    match n.exact_int() {
+        Some(i) => i.to_string(),
+        None => n.text.clone(),
+    }
+}
+
+/// The value a response holds for a spec default.
+fn default_expr(f: &Field) -> Option<Expr> {
+    Some(Expr::atom(match f.default.as_ref()? {
+        DefaultValue::Str(s) => py::string(s),
+        DefaultValue::Int(n) => n.to_string(),
+        DefaultValue::Number(n) => match f.kind {
+            FieldKind::Decimal { decimal_places, .. } => {
+                py::string(&format!("{:.*}", decimal_places as usize, n.value))
+            }
+            _ => python_float(n.value),
+        },
+        DefaultValue::Bool(b) => if *b { "True" } else { "False" }.to_owned(),
     }))
 }
 
-/// `<target>await create_row(client, field=value)` at indent 4, exploded
-/// when it does not fit.
-fn create_row_line(target: &str, field: &str, value: &str) -> String {
-    let args = vec![Expr::atom("client"), kwarg(field, value)];
-    Expr::call(format!("{target}await create_row"), args).layout(4, "")
+/// A list of string literals, `[...]`.
+fn str_list(items: &[String]) -> Expr {
+    Expr::list(items.iter().map(|s| Expr::str(s)).collect())
 }
 
-/// `"key": value,` at `indent`. A value too long for the line is exploded
-/// at its outer brackets as ruff would at 79 columns, with a magic trailing
-/// comma that keeps it so at any line length.
-fn dict_entry(indent: usize, key: &str, value: &Expr) -> String {
-    Expr::entry(key, value.clone()).layout(indent, ",")
+/// The API test module of a domain.
+pub(super) fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix: &str) -> String {
+    let pkg = &v.package;
+    let mut imports = Imports::new(pkg);
+    imports.module("pytest");
+    imports.from("tests.support", &["Api", "Field", "contract_tests"]);
+
+    // A referenced domain's test module, when its tests are generated.
+    let module_of = |to: &str| -> Option<String> {
+        all[to]
+            .generates(FileKind::Tests)
+            .then(|| format!("{}.test_{}", v.tests_module, all[to].names.snake))
+    };
+    let mut pools = Vec::new();
+    let mut kinds = BTreeSet::new();
+    let fields: Vec<Expr> = domain
+        .fields
+        .iter()
+        .map(|f| {
+            let fill = match &f.kind {
+                // Python leaves out refs to domains whose rows it cannot
+                // make; `fill=False` marks only the cycles.
+                FieldKind::Ref { to, .. } => fills(all, domain, to, !f.optional) || !creatable(all, to),
+                _ => true,
+            };
+            let (kind, pool) = kind_expr(f, all, fill, &module_of);
+            pools.extend(pool);
+            kinds.insert(kind_class(f.kind.ty()));
+            let mut args = vec![Expr::str(&f.name), kind];
+            if f.optional {
+                args.push(Expr::kwarg("optional", Expr::atom("True")));
+            }
+            if let Some(d) = default_expr(f) {
+                args.push(Expr::kwarg("default", d));
+            }
+            if f.unique {
+                args.push(Expr::kwarg("unique", Expr::atom("True")));
+            }
+            if let FieldKind::Ref { on_delete, .. } = &f.kind
+                && *on_delete != OnDelete::Restrict
+            {
+                args.push(Expr::kwarg("on_delete", Expr::str(on_delete.as_str())));
+            }
+            if f.deprecated {
+                args.push(Expr::kwarg("deprecated", Expr::atom("True")));
+            }
+            Expr::call("Field", args)
+        })
+        .collect();
+    for class in &kinds {
+        imports.from("tests.support", &[class]);
+    }
+    for f in &domain.fields {
+        if let FieldKind::Ref { to, .. } = &f.kind
+            && module_of(to).is_none()
+        {
+            imports.from("tests.support", &[ids_constant(all[to.as_str()].id)]);
+        }
+    }
+    let fields = if fields.is_empty() {
+        "FIELDS: list[Field] = []".to_owned()
+    } else {
+        Expr::subscript("FIELDS = ", fields).exploded().layout(0, "")
+    };
+
+    let api = &domain.api;
+    let mut args = vec![
+        Expr::str(&domain.names.snake),
+        Expr::str(&format!("{}/{}", api_prefix, domain.names.url)),
+        Expr::atom(ids_constant(domain.id)),
+        Expr::atom("FIELDS"),
+    ];
+    imports.from("tests.support", &[ids_constant(domain.id)]);
+    if api.operations.len() != Operation::ALL.len() {
+        let ops: Vec<String> = api.operations.iter().map(|o| o.as_str().to_owned()).collect();
+        args.push(Expr::kwarg("operations", str_list(&ops)));
+    }
+    let lists = [("sort", &api.sort), ("filters", &api.filters), ("search", &api.search)];
+    for (key, items) in lists {
+        if !items.is_empty() {
+            args.push(Expr::kwarg(key, str_list(items)));
+        }
+    }
+    let default_sort = format!(
+        "{}{}",
+        if api.default_sort.descending { "-" } else { "" },
+        api.default_sort.column
+    );
+    if default_sort != "-created_at" {
+        args.push(Expr::kwarg("default_sort", Expr::str(&default_sort)));
+    }
+    if api.page_size != 20 {
+        args.push(Expr::kwarg("page_size", Expr::atom(api.page_size.to_string())));
+    }
+    if api.max_page_size != 100 {
+        args.push(Expr::kwarg("max_page_size", Expr::atom(api.max_page_size.to_string())));
+    }
+    if !domain.timestamps {
+        args.push(Expr::kwarg("timestamps", Expr::atom("False")));
+    }
+    if !creatable(all, &domain.names.snake) {
+        args.push(Expr::kwarg("makes_rows", Expr::atom("False")));
+    }
+    // The router dependencies of every domain the tests make rows of.
+    let mut created = BTreeSet::from([domain.names.snake.clone()]);
+    for f in &domain.fields {
+        if let FieldKind::Ref { to, .. } = &f.kind
+            && fills(all, domain, to, !f.optional)
+        {
+            minimal_closure(all, to, &mut created);
+        }
+    }
+    let mut dependencies: Vec<&crate::spec::Dependency> = Vec::new();
+    for name in &created {
+        for d in &all[name.as_str()].api.dependencies {
+            if !dependencies.iter().any(|o| o.name == d.name && o.module == d.module) {
+                dependencies.push(d);
+            }
+        }
+    }
+    if !dependencies.is_empty() {
+        for d in &dependencies {
+            imports.from(&d.module, &[&d.name]);
+        }
+        let names = dependencies.iter().map(|d| Expr::atom(&d.name)).collect();
+        args.push(Expr::kwarg("dependencies", Expr::list(names)));
+    }
+    let api = Expr::call("API = Api", args).layout(0, "");
+    let t = TestsTemplate {
+        v,
+        imports: String::new(),
+        pools,
+        fields,
+        api,
+        class_name: format!("Test{}Api", v.class),
+    };
+    stamp(super::finish_with_imports(&imports, |imports| {
+        super::finish(TestsTemplate { imports, ..t })
+    }))
 }
 
-fn decimal_fits(f: &crate::spec::Field, value: f64) -> bool {
-    match &f.kind {
-        FieldKind::Decimal {
-            bounds,
-            max_digits,
-            decimal_places,
-        } => max_digits - decimal_places >= 1 && bounds.contains(value),
-        _ => false,
+/// The support class of a field type in the tests' table.
+fn kind_class(ty: crate::spec::FieldType) -> &'static str {
+    use crate::spec::FieldType as T;
+    match ty {
+        T::Str => "Str",
+        T::Text => "Text",
+        T::Int => "Int",
+        T::BigInt => "BigInt",
+        T::Float => "Float",
+        T::Decimal => "Decimal",
+        T::Bool => "Bool",
+        T::Date => "Date",
+        T::Datetime => "Datetime",
+        T::Uuid => "Uuid",
+        T::Email => "Email",
+        T::Json => "Json",
+        T::Enum => "Enum",
+        T::Ref => "Ref",
     }
 }
 

@@ -4,7 +4,6 @@
 use super::expr::{Expr, MAX_LINE, held_open};
 use super::imports::Imports;
 use super::py;
-use super::test_values::{self, TestValues, fmt_decimal};
 use crate::names::{enum_class, enum_type_name, foreign_key_name};
 use crate::spec::{Bounds, DefaultValue, Domain, Domains, Field, FieldKind, IdKind};
 
@@ -105,8 +104,6 @@ pub struct FieldView {
     pub is_decimal: Option<u32>,
     pub is_datetime: bool,
     pub unique: bool,
-    /// What the generated tests send and expect.
-    pub test: TestValues,
 }
 
 /// `name=value`, a keyword argument.
@@ -165,7 +162,10 @@ fn default_literal(f: &Field, enum_view: Option<&EnumView>) -> Option<String> {
         DefaultValue::Int(n) => n.to_string(),
         DefaultValue::Number(n) => match f.kind {
             FieldKind::Decimal { decimal_places, .. } => {
-                format!("Decimal({})", py::string(&fmt_decimal(n.value, decimal_places)))
+                format!(
+                    "Decimal({})",
+                    py::string(&format!("{:.*}", decimal_places as usize, n.value))
+                )
             }
             _ => n.text.clone(),
         },
@@ -453,7 +453,6 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
         },
         is_datetime: matches!(f.kind, FieldKind::Datetime),
         unique: f.unique,
-        test: test_values::of(f, all),
     }
 }
 

@@ -10,7 +10,6 @@ pub mod project;
 pub mod py;
 pub mod samples;
 pub mod support;
-pub mod test_values;
 
 /// Renders a template as a file: askama drops the template's final newline,
 /// and every generated file ends with exactly one.

@@ -1,18 +1,22 @@
-"""Fixtures: the app over httpx's ASGI transport, a fresh database per test.
+"""Fixtures: the app over httpx's ASGI transport, an empty database per test.
 
-By default each test gets its own SQLite file in a temp directory. With
-``TEST_DATABASE_URL`` set (e.g. ``postgresql+asyncpg://...``) the tests use
-that database instead and drop/create all tables around each test.
+The tables are created once per run; a test that wrote rows leaves them to
+be deleted before the next test starts, so every test starts from empty
+tables (and ids from 1). By default the database is an SQLite file in a temp
+directory, written without waiting for the disk (it lives for one run);
+with ``TEST_DATABASE_URL`` set (e.g. ``postgresql+asyncpg://...``) the tests
+use that database instead, dropping and creating its tables at the start.
 ASGITransport does not run the lifespan, so the tables are created here and
 both session dependencies are overridden to use the test database.
 """
 
 import os
 from collections.abc import AsyncIterator
-from pathlib import Path
+from typing import Any
 
 import pytest
 from httpx import ASGITransport, AsyncClient
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -26,24 +30,79 @@ from {{ package }}.db.orm import (
 from {{ package }}.main import app
 
 
-@pytest.fixture
+class _Writes:
+    """Whether anything was committed since the tables were last emptied."""
+
+    pending = False
+
+    @classmethod
+    def mark(cls, *_: Any) -> None:
+        cls.pending = True
+
+
+def _skip_fsync(dbapi_connection: Any, connection_record: Any) -> None:
+    """A test database need not survive a crash: do not wait for the disk."""
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA synchronous=OFF")
+        cursor.execute("PRAGMA journal_mode=MEMORY")
+    finally:
+        cursor.close()
+
+
+@pytest.fixture(scope="session")
 def anyio_backend() -> str:
     """Run the async tests on asyncio only."""
     return "asyncio"
 
 
-@pytest.fixture
-async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    """An engine on an empty database holding all tables."""
+@pytest.fixture(scope="session")
+async def database(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> AsyncIterator[AsyncEngine]:
+    """An engine on the test database, its tables created once."""
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
-        url = f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
+        path = tmp_path_factory.mktemp("database") / "test.db"
+        url = f"sqlite+aiosqlite:///{path}"
     engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine.sync_engine, "connect", _skip_fsync)
+    event.listen(engine.sync_engine, "commit", _Writes.mark)
     async with engine.begin() as connection:
         await connection.run_sync(SQLModel.metadata.drop_all)
         await connection.run_sync(SQLModel.metadata.create_all)
+    _Writes.pending = False
     yield engine
     await engine.dispose()
+
+
+async def _empty_all_tables(engine: AsyncEngine) -> None:
+    """Delete every row of every table; ids start from 1 again."""
+    tables = SQLModel.metadata.sorted_tables
+    async with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            # Rows may reference each other across tables in any order.
+            await connection.execute(text("PRAGMA foreign_keys=OFF"))
+            for table in tables:
+                await connection.execute(table.delete())
+            await connection.commit()
+            await connection.execute(text("PRAGMA foreign_keys=ON"))
+        else:
+            quote = engine.dialect.identifier_preparer.format_table
+            names = ", ".join(quote(table) for table in tables)
+            statement = f"TRUNCATE {names} RESTART IDENTITY CASCADE"
+            await connection.execute(text(statement))
+            await connection.commit()
+
+
+@pytest.fixture
+async def engine(database: AsyncEngine) -> AsyncEngine:
+    """The test database's engine, every table empty."""
+    if _Writes.pending:
+        await _empty_all_tables(database)
+        _Writes.pending = False
+    return database
 
 
 @pytest.fixture

@@ -35,7 +35,7 @@ class ErrorBody(BaseModel):
     message: str = Field(description="Human-readable summary.")
     details: list[ErrorDetail] | None = Field(
         default=None,
-        description="Field errors (validation errors only).",
+        description="The fields at fault (validation errors, unique clashes).",
     )
 
 
@@ -110,7 +110,13 @@ class ConflictError(AppError):
     status_code = 409
 
     def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
+        # A unique clash names its field, as a validation error would.
+        details = None
+        if field is not None:
+            details = [
+                ErrorDetail(loc=["body", field], msg=message, type="unique"),
+            ]
+        super().__init__(message, details)
         self.field = field
 {%- call error_class("UnauthorizedError", "The request lacks valid credentials.", "unauthorized", 401) %}{% endcall %}
 {%- call error_class("ForbiddenError", "The caller may not do this.", "forbidden", 403) %}{% endcall %}

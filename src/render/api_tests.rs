@@ -356,6 +356,9 @@ pub(super) fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix:
             }
         }
     }
+    if !api.dependencies.is_empty() {
+        args.push(Expr::kwarg("guarded", Expr::atom("True")));
+    }
     if !dependencies.is_empty() {
         for d in &dependencies {
             imports.from(&d.module, &[&d.name]);

@@ -415,7 +415,12 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
                 Expr::atom(format!("Quantize({decimal_places})")),
             ],
         ),
-        (_, false) => Expr::subscript("NotNull", vec![req_t.clone()]),
+        // NoNul outside NotNull: the field's own constraints come first,
+        // with the same error types as on create.
+        (_, false) => match req_t.items_of("NoNul") {
+            Some([inner]) => Expr::subscript("NoNul", vec![Expr::subscript("NotNull", vec![inner.clone()])]),
+            _ => Expr::subscript("NotNull", vec![req_t.clone()]),
+        },
     };
     let mut update = vec![kwarg("default", "None")];
     update.extend(req_kw);

@@ -497,7 +497,7 @@ fn parse_field(
             format!("min_length ({min}) is greater than max_length ({max})"),
         );
     }
-    check_bounds(r, key.span(), &bounds);
+    let bounds_ok = check_bounds(r, key.span(), &bounds);
 
     let kind = match ty {
         FieldType::Str => {
@@ -544,9 +544,17 @@ fn parse_field(
                 r.error(key.span(), "bounds of an 'int' field must fit in 32 bits").help =
                     Some("use type = \"bigint\" for larger numbers".to_owned());
             }
+            if bounds_ok {
+                check_grid(r, key.span(), &bounds, 0);
+            }
             FieldKind::Int(bounds.clone())
         }
-        FieldType::BigInt => FieldKind::BigInt(bounds.clone()),
+        FieldType::BigInt => {
+            if bounds_ok {
+                check_grid(r, key.span(), &bounds, 0);
+            }
+            FieldKind::BigInt(bounds.clone())
+        }
         FieldType::Float => FieldKind::Float(bounds.clone()),
         FieldType::Decimal => {
             let digits = max_digits.unwrap_or(12);
@@ -559,6 +567,8 @@ fn parse_field(
             } else if let Some(message) = decimal_bounds_problem(&bounds, digits, places) {
                 r.error(key.span(), message).help =
                     Some("raise max_digits or lower decimal_places, or move the bound".to_owned());
+            } else if bounds_ok {
+                check_grid(r, key.span(), &bounds, places);
             }
             FieldKind::Decimal {
                 max_digits: digits,
@@ -649,7 +659,9 @@ fn parse_field(
     })
 }
 
-fn check_bounds(r: &mut Reader<'_>, span: Range<usize>, b: &Bounds) {
+/// Reports contradicting bounds; whether there were none.
+fn check_bounds(r: &mut Reader<'_>, span: Range<usize>, b: &Bounds) -> bool {
+    let before = r.errors.len();
     let lower = [("ge", &b.ge), ("gt", &b.gt)];
     let upper = [("le", &b.le), ("lt", &b.lt)];
     if b.ge.is_some() && b.gt.is_some() {
@@ -679,6 +691,55 @@ fn check_bounds(r: &mut Reader<'_>, span: Range<usize>, b: &Bounds) {
                 }
             }
         }
+    }
+    r.errors.len() == before
+}
+
+/// Reports bounds between which no number with `places` decimals lies
+/// (`gt = 0`, `lt = 1` on an integer): the field could hold no value.
+fn check_grid(r: &mut Reader<'_>, span: Range<usize>, b: &Bounds, places: u32) {
+    // Bounds so far apart that the grid cannot miss them need no check,
+    // and past 15 places an f64 cannot tell.
+    if places > 15 {
+        return;
+    }
+    let scale = 10f64.powi(places as i32);
+    // In units of the last place: integers exactly when they are written so.
+    let units = |n: &Number| -> (i128, bool) {
+        match (n.exact_int(), places) {
+            (Some(i), 0) => (i, true),
+            _ => ((n.value * scale).floor() as i128, (n.value * scale).fract() == 0.0),
+        }
+    };
+    let low = b.ge.as_ref().map(|n| {
+        let (u, exact) = units(n);
+        if exact { u } else { u + 1 }
+    });
+    let low = low.or(b.gt.as_ref().map(|n| units(n).0 + 1));
+    let high = b.le.as_ref().map(|n| units(n).0);
+    let high = high.or(b.lt.as_ref().map(|n| {
+        let (u, exact) = units(n);
+        if exact { u - 1 } else { u }
+    }));
+    if let (Some(low), Some(high)) = (low, high)
+        && low > high
+    {
+        let (what, help) = match places {
+            0 => ("no whole number".to_owned(), "move a bound"),
+            1 => (
+                "no number with 1 decimal place".to_owned(),
+                "move a bound, or raise decimal_places",
+            ),
+            n => (
+                format!("no number with {n} decimal places"),
+                "move a bound, or raise decimal_places",
+            ),
+        };
+        r.error(
+            span,
+            format!("{what} lies within the bounds: the field could hold no value"),
+        )
+        .help = Some(help.to_owned());
     }
 }
 

@@ -82,15 +82,6 @@ fn fills(all: &Domains, domain: &Domain, to: &str, required: bool) -> bool {
     !made.contains(&domain.names.snake)
 }
 
-/// The support names of an id type: `STR_IDS`, `UUID_IDS`, `INT_IDS`.
-fn ids_constant(kind: IdKind) -> &'static str {
-    match kind {
-        IdKind::Str => "STR_IDS",
-        IdKind::Uuid => "UUID_IDS",
-        IdKind::Int => "INT_IDS",
-    }
-}
-
 /// `ge=`, `gt=`, `le=`, `lt=` of the bounds the spec sets, each written by
 /// `number`.
 fn bound_kwargs(b: &Bounds, number: impl Fn(&Number) -> Expr) -> Vec<Expr> {
@@ -102,6 +93,10 @@ fn bound_kwargs(b: &Bounds, number: impl Fn(&Number) -> Expr) -> Vec<Expr> {
 
 fn int_literal(n: &Number) -> Expr {
     Expr::atom(n.int().to_string())
+}
+
+fn kw(key: &str, value: impl ToString) -> Expr {
+    Expr::kwarg(key, Expr::atom(value.to_string()))
 }
 
 /// The values of a pattern field the tests send: drawn from the pattern,
@@ -116,16 +111,19 @@ fn pattern_pool(f: &Field, min_length: Option<u32>, max_length: u32, pattern: &s
     }
 }
 
-/// The `Kind` of a field in the table (`Str(200, min_length=1)`), and the
-/// pool constant it needs, if any.
-fn kind_expr(
-    f: &Field,
-    all: &Domains,
-    fill: bool,
-    module_of: &dyn Fn(&str) -> Option<String>,
-) -> (Expr, Option<String>) {
+/// How a ref field reaches its target in the table: the target's test
+/// module (`to=test_artist`, imported), or only its id type when its tests
+/// are not generated or it is this domain.
+enum RefTarget {
+    Module(String),
+    IdsOnly(IdKind),
+}
+
+/// The constraint keywords of a field in the table, as the spec writes
+/// them (defaults left out), and the pool constant it needs, if any.
+fn constraints(f: &Field, target: Option<&RefTarget>, fill: bool) -> (Vec<Expr>, Option<String>) {
     let mut pool = None;
-    let (head, args): (&str, Vec<Expr>) = match &f.kind {
+    let args = match &f.kind {
         FieldKind::Str {
             min_length,
             max_length,
@@ -133,79 +131,65 @@ fn kind_expr(
         } => {
             let mut args = Vec::new();
             if *max_length != 255 {
-                args.push(Expr::atom(max_length.to_string()));
+                args.push(kw("max_length", max_length));
             }
-            if let Some(m) = min_length {
-                args.push(Expr::kwarg("min_length", Expr::atom(m.to_string())));
-            }
+            args.extend(min_length.map(|m| kw("min_length", m)));
             if let Some(p) = pattern {
                 let constant = format!("{}_VALUES", f.name.to_uppercase());
                 let values = pattern_pool(f, *min_length, *max_length, p);
+                let items = values.iter().map(|v| Expr::str(v)).collect();
                 pool = Some(
-                    Expr::subscript(format!("{constant} = "), values.iter().map(|v| Expr::str(v)).collect())
+                    Expr::subscript(format!("{constant} = "), items)
                         .exploded()
                         .layout(0, ""),
                 );
                 args.push(Expr::kwarg("pattern", Expr::str(p)));
-                args.push(Expr::kwarg("examples", Expr::atom(constant)));
+                args.push(kw("examples", constant));
             }
-            ("Str", args)
+            args
         }
         FieldKind::Text { min_length, max_length } => {
-            let mut args = Vec::new();
-            if let Some(m) = max_length {
-                args.push(Expr::kwarg("max_length", Expr::atom(m.to_string())));
-            }
-            if let Some(m) = min_length {
-                args.push(Expr::kwarg("min_length", Expr::atom(m.to_string())));
-            }
-            ("Text", args)
+            let mut args: Vec<Expr> = max_length.map(|m| kw("max_length", m)).into_iter().collect();
+            args.extend(min_length.map(|m| kw("min_length", m)));
+            args
         }
-        FieldKind::Email { max_length } => (
-            "Email",
-            if *max_length == 320 {
-                Vec::new()
-            } else {
-                vec![Expr::atom(max_length.to_string())]
-            },
-        ),
-        FieldKind::Int(b) => ("Int", bound_kwargs(b, int_literal)),
-        FieldKind::BigInt(b) => ("BigInt", bound_kwargs(b, int_literal)),
-        FieldKind::Float(b) => ("Float", bound_kwargs(b, |n| Expr::atom(python_float(n.value)))),
+        FieldKind::Email { max_length } => (*max_length != 320)
+            .then(|| kw("max_length", max_length))
+            .into_iter()
+            .collect(),
+        FieldKind::Int(b) | FieldKind::BigInt(b) => bound_kwargs(b, int_literal),
+        FieldKind::Float(b) => bound_kwargs(b, |n| Expr::atom(python_float(n.value))),
         FieldKind::Decimal {
             max_digits,
             decimal_places,
             bounds,
         } => {
-            let mut args = vec![
-                Expr::atom(max_digits.to_string()),
-                Expr::atom(decimal_places.to_string()),
-            ];
-            args.extend(bound_kwargs(bounds, |n| Expr::str(&decimal_text(n))));
-            ("Decimal", args)
-        }
-        FieldKind::Bool => ("Bool", Vec::new()),
-        FieldKind::Date => ("Date", Vec::new()),
-        FieldKind::Datetime => ("Datetime", Vec::new()),
-        FieldKind::Uuid => ("Uuid", Vec::new()),
-        FieldKind::Json => ("Json", Vec::new()),
-        FieldKind::Enum { values } => ("Enum", values.iter().map(|v| Expr::str(v)).collect()),
-        FieldKind::Ref { to, .. } => {
             let mut args = Vec::new();
-            match module_of(to) {
-                Some(module) => args.push(Expr::str(&module)),
-                None => {
-                    args.push(Expr::atom("None"));
-                    args.push(Expr::atom(ids_constant(all[to.as_str()].id)));
-                }
+            if *max_digits != 12 {
+                args.push(kw("max_digits", max_digits));
             }
-            if !fill {
-                args.push(Expr::kwarg("fill", Expr::atom("False")));
+            if *decimal_places != 2 {
+                args.push(kw("decimal_places", decimal_places));
             }
-            ("Ref", args)
+            // Exact text: a float cannot hold every decimal bound.
+            args.extend(bound_kwargs(bounds, |n| Expr::str(&decimal_text(n))));
+            args
         }
+        FieldKind::Enum { values } => vec![Expr::kwarg("values", str_list(values))],
+        FieldKind::Ref { .. } => {
+            let mut args = match target {
+                Some(RefTarget::Module(module)) => vec![kw("to", module)],
+                Some(RefTarget::IdsOnly(kind)) => vec![Expr::kwarg("ids", Expr::str(kind.as_str()))],
+                None => Vec::new(),
+            };
+            if !fill {
+                args.push(kw("fill", "False"));
+            }
+            args
+        }
+        FieldKind::Bool | FieldKind::Date | FieldKind::Datetime | FieldKind::Uuid | FieldKind::Json => Vec::new(),
     };
-    (Expr::call(head, args), pool)
+    (args, pool)
 }
 
 /// A spec bound of a decimal as exact text (`0`, `0.5`, `1e3` → `1000`).
@@ -243,36 +227,39 @@ pub(super) fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix:
     imports.module("pytest");
     imports.from("tests.support", &["Api", "Field", "contract_tests"]);
 
-    // A referenced domain's test module, when its tests are generated.
-    let module_of = |to: &str| -> Option<String> {
-        all[to]
-            .generates(FileKind::Tests)
-            .then(|| format!("{}.test_{}", v.tests_module, all[to].names.snake))
-    };
     let mut pools = Vec::new();
-    let mut kinds = BTreeSet::new();
     let fields: Vec<Expr> = domain
         .fields
         .iter()
         .map(|f| {
-            let fill = match &f.kind {
-                // Python leaves out refs to domains whose rows it cannot
-                // make; `fill=False` marks only the cycles.
-                FieldKind::Ref { to, .. } => fills(all, domain, to, !f.optional) || !creatable(all, to),
-                _ => true,
-            };
-            let (kind, pool) = kind_expr(f, all, fill, &module_of);
+            let mut target = None;
+            let mut fill = true;
+            if let FieldKind::Ref { to, .. } = &f.kind {
+                let t = &all[to.as_str()];
+                target = Some(if t.generates(FileKind::Tests) && *to != domain.names.snake {
+                    let module = format!("test_{}", t.names.snake);
+                    // A module import, read only when the tests run: test
+                    // modules whose domains reference each other import
+                    // each other.
+                    imports.from(&v.tests_module, &[&module]);
+                    RefTarget::Module(module)
+                } else {
+                    RefTarget::IdsOnly(t.id)
+                });
+                // The tests leave out refs to domains whose rows they
+                // cannot make; `fill=False` marks only the cycles.
+                fill = fills(all, domain, to, !f.optional) || !creatable(all, to);
+            }
+            let (constraints, pool) = constraints(f, target.as_ref(), fill);
             pools.extend(pool);
-            kinds.insert(kind_class(f.kind.ty()));
-            let mut args = vec![Expr::str(&f.name), kind];
+            let mut args = vec![Expr::str(&f.name), Expr::str(f.kind.ty().as_str())];
+            args.extend(constraints);
             if f.optional {
-                args.push(Expr::kwarg("optional", Expr::atom("True")));
+                args.push(kw("optional", "True"));
             }
-            if let Some(d) = default_expr(f) {
-                args.push(Expr::kwarg("default", d));
-            }
+            args.extend(default_expr(f).map(|d| Expr::kwarg("default", d)));
             if f.unique {
-                args.push(Expr::kwarg("unique", Expr::atom("True")));
+                args.push(kw("unique", "True"));
             }
             if let FieldKind::Ref { on_delete, .. } = &f.kind
                 && *on_delete != OnDelete::Restrict
@@ -280,21 +267,11 @@ pub(super) fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix:
                 args.push(Expr::kwarg("on_delete", Expr::str(on_delete.as_str())));
             }
             if f.deprecated {
-                args.push(Expr::kwarg("deprecated", Expr::atom("True")));
+                args.push(kw("deprecated", "True"));
             }
             Expr::call("Field", args)
         })
         .collect();
-    for class in &kinds {
-        imports.from("tests.support", &[class]);
-    }
-    for f in &domain.fields {
-        if let FieldKind::Ref { to, .. } = &f.kind
-            && module_of(to).is_none()
-        {
-            imports.from("tests.support", &[ids_constant(all[to.as_str()].id)]);
-        }
-    }
     let fields = if fields.is_empty() {
         "FIELDS: list[Field] = []".to_owned()
     } else {
@@ -302,13 +279,14 @@ pub(super) fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix:
     };
 
     let api = &domain.api;
-    let mut args = vec![
-        Expr::str(&domain.names.snake),
-        Expr::str(&format!("{}/{}", api_prefix, domain.names.url)),
-        Expr::atom(ids_constant(domain.id)),
-        Expr::atom("FIELDS"),
-    ];
-    imports.from("tests.support", &[ids_constant(domain.id)]);
+    // The item route with Starlette's convertor syntax for the id type.
+    let route = format!(
+        "{api_prefix}/{}/{{{}:{}}}",
+        domain.names.url,
+        v.id_param,
+        domain.id.as_str()
+    );
+    let mut args = vec![Expr::str(&route), Expr::atom("FIELDS")];
     if api.operations.len() != Operation::ALL.len() {
         let ops: Vec<String> = api.operations.iter().map(|o| o.as_str().to_owned()).collect();
         args.push(Expr::kwarg("operations", str_list(&ops)));
@@ -319,25 +297,25 @@ pub(super) fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix:
             args.push(Expr::kwarg(key, str_list(items)));
         }
     }
-    let default_sort = format!(
-        "{}{}",
-        if api.default_sort.descending { "-" } else { "" },
-        api.default_sort.column
-    );
+    let sign = if api.default_sort.descending { "-" } else { "" };
+    let default_sort = format!("{sign}{}", api.default_sort.column);
     if default_sort != "-created_at" {
         args.push(Expr::kwarg("default_sort", Expr::str(&default_sort)));
     }
     if api.page_size != 20 {
-        args.push(Expr::kwarg("page_size", Expr::atom(api.page_size.to_string())));
+        args.push(kw("page_size", api.page_size));
     }
     if api.max_page_size != 100 {
-        args.push(Expr::kwarg("max_page_size", Expr::atom(api.max_page_size.to_string())));
+        args.push(kw("max_page_size", api.max_page_size));
     }
     if !domain.timestamps {
-        args.push(Expr::kwarg("timestamps", Expr::atom("False")));
+        args.push(kw("timestamps", "False"));
     }
     if !creatable(all, &domain.names.snake) {
-        args.push(Expr::kwarg("makes_rows", Expr::atom("False")));
+        args.push(kw("makes_rows", "False"));
+    }
+    if !api.dependencies.is_empty() {
+        args.push(kw("guarded", "True"));
     }
     // The router dependencies of every domain the tests make rows of.
     let mut created = BTreeSet::from([domain.names.snake.clone()]);
@@ -355,9 +333,6 @@ pub(super) fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix:
                 dependencies.push(d);
             }
         }
-    }
-    if !api.dependencies.is_empty() {
-        args.push(Expr::kwarg("guarded", Expr::atom("True")));
     }
     if !dependencies.is_empty() {
         for d in &dependencies {
@@ -378,27 +353,6 @@ pub(super) fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix:
     stamp(super::finish_with_imports(&imports, |imports| {
         super::finish(TestsTemplate { imports, ..t })
     }))
-}
-
-/// The support class of a field type in the tests' table.
-fn kind_class(ty: crate::spec::FieldType) -> &'static str {
-    use crate::spec::FieldType as T;
-    match ty {
-        T::Str => "Str",
-        T::Text => "Text",
-        T::Int => "Int",
-        T::BigInt => "BigInt",
-        T::Float => "Float",
-        T::Decimal => "Decimal",
-        T::Bool => "Bool",
-        T::Date => "Date",
-        T::Datetime => "Datetime",
-        T::Uuid => "Uuid",
-        T::Email => "Email",
-        T::Json => "Json",
-        T::Enum => "Enum",
-        T::Ref => "Ref",
-    }
 }
 
 #[cfg(test)]

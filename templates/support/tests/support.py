@@ -12,10 +12,8 @@ value, every sort key both ways, ...). The module of a domain thus reads as
 the rules of that domain; the code the domains share lives here once.
 """
 
-import importlib
 import itertools
 import json
-import re
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -27,10 +25,12 @@ from decimal import (
     localcontext,
 )
 from decimal import Decimal as _Decimal
-from typing import Any, ClassVar
+from types import ModuleType
+from typing import Annotated, Any, ClassVar
 
 import pytest
 from httpx import AsyncClient, Response
+from pydantic import StringConstraints, TypeAdapter, ValidationError
 
 from {{ package }}.main import app
 
@@ -201,9 +201,16 @@ class Str(Kind):
         return _fit(f"Sample {words}", self.min_length, self.max_length)
 
     def _matches(self, value: str) -> bool:
+        """Whether ``value`` matches the pattern as the API checks it
+        (pydantic's regex engine, not Python's ``re``)."""
         if self.pattern is None:
             return True
-        return re.search(self.pattern, value) is not None
+        constraint = StringConstraints(pattern=self.pattern)
+        try:
+            TypeAdapter(Annotated[str, constraint]).validate_python(value)
+        except ValidationError:
+            return False
+        return True
 
     def rejects(self) -> list[Rejected]:
         cases: list[Rejected] = []
@@ -467,8 +474,8 @@ class Decimal(Kind):
     decimal place.
     """
 
-    max_digits: int
-    decimal_places: int
+    max_digits: int = 12
+    decimal_places: int = 2
     ge: str | None = None
     gt: str | None = None
     le: str | None = None
@@ -723,9 +730,6 @@ class Enum(Kind):
 
     values: Sequence[str]
 
-    def __init__(self, *values: str) -> None:
-        self.values = values
-
     def _bogus(self) -> str:
         return "bogus_value" if "bogus" in self.values else "bogus"
 
@@ -797,32 +801,33 @@ INT_IDS = Ids(
         ("abc", "int_parsing"),
     ],
 )
+IDS = {"str": STR_IDS, "uuid": UUID_IDS, "int": INT_IDS}
+"""The ids of each id type, by the spec's name of the type."""
 
 
 class Ref(Kind):
     """``ref``: the id of a row of another domain.
 
-    ``module`` is the test module of that domain, whose ``API`` makes its
-    rows and knows its ids; None when its tests are not generated (then
-    ``ids`` says what its ids are). ``fill=False`` leaves the field out of
-    payloads: filling it would make a row of this domain (a cycle).
+    ``to`` is the test module of that domain, whose ``API`` makes its rows
+    and knows its ids; None when its tests are not generated (then ``ids``
+    names its id type). ``fill=False`` leaves the field out of payloads:
+    filling it would make a row of this domain (a cycle).
     """
 
     def __init__(
         self,
-        module: str | None,
-        ids: Ids | None = None,
-        *,
+        to: ModuleType | None = None,
+        ids: str | None = None,
         fill: bool = True,
     ) -> None:
-        self.module = module
-        self._ids = ids
+        self.to = to
+        self._ids = IDS[ids] if ids is not None else None
         self.fill = fill
 
     def target(self) -> "Api":
         """The table of the referenced domain."""
-        assert self.module is not None, "its tests are not generated"
-        table: Api = importlib.import_module(self.module).API
+        assert self.to is not None, "its tests are not generated"
+        table: Api = self.to.API
         return table
 
     @property
@@ -832,7 +837,7 @@ class Ref(Kind):
     @property
     def fills(self) -> bool:
         """Whether payloads set the field, with a new row of the target."""
-        if not self.fill or self.module is None:
+        if not self.fill or self.to is None:
             return False
         return self.target().makes_rows
 
@@ -851,21 +856,32 @@ class Ref(Kind):
 _UNSET: Any = object()
 
 
-@dataclass
 class Field:
-    """One field of a domain as the tests see it."""
+    """One field of a domain as the tests see it, in the spec's words:
+    ``Field("year", "int", ge=1000, optional=True)``. ``default`` is the
+    value a response holds when a create leaves the field out."""
 
-    name: str
-    kind: Kind
-    optional: bool = False
-    default: Any = _UNSET
-    """The value a response holds when the field is left out."""
-    unique: bool = False
-    on_delete: str = "restrict"
-    deprecated: bool = False
-
-    def __post_init__(self) -> None:
-        if isinstance(self.kind, Decimal) and self.unique:
+    def __init__(
+        self,
+        name: str,
+        type: str,
+        *,
+        optional: bool = False,
+        default: Any = _UNSET,
+        unique: bool = False,
+        on_delete: str = "restrict",
+        deprecated: bool = False,
+        **constraints: Any,
+    ) -> None:
+        self.name = name
+        self.type = type
+        self.optional = optional
+        self.default = default
+        self.unique = unique
+        self.on_delete = on_delete
+        self.deprecated = deprecated
+        self.kind: Kind = KINDS[type](**constraints)
+        if isinstance(self.kind, Decimal) and unique:
             # A unique field needs room for many rows on the grid.
             self.kind.grid(unique=True)
 
@@ -890,6 +906,24 @@ class Field:
         return self.default
 
 
+KINDS: dict[str, Callable[..., Kind]] = {
+    "str": Str,
+    "text": Text,
+    "email": Email,
+    "int": Int,
+    "bigint": BigInt,
+    "float": Float,
+    "decimal": Decimal,
+    "bool": Bool,
+    "date": Date,
+    "datetime": Datetime,
+    "uuid": Uuid,
+    "json": Json,
+    "enum": Enum,
+    "ref": Ref,
+}
+"""The test values of each field type, by the spec's name of the type."""
+
 ALL_OPERATIONS = ("list", "get", "create", "update", "delete")
 
 
@@ -897,9 +931,9 @@ ALL_OPERATIONS = ("list", "get", "create", "update", "delete")
 class Api:
     """What the tests know of one domain's API."""
 
-    name: str
-    url: str
-    ids: Ids
+    route: str
+    """The item route with the id's type: ``/api/v1/artworks/{artwork_id:int}``
+    (``int``, ``str`` or ``uuid``, the spec's ``id``)."""
     fields: list[Field]
     operations: Sequence[str] = ALL_OPERATIONS
     sort: Sequence[str] = ()
@@ -916,11 +950,17 @@ class Api:
     of: the tests let every request through them."""
     guarded: bool = False
     """The domain's router has dependencies (which may answer 401, 403)."""
+    url: str = field(init=False)
     id_param: str = field(init=False)
+    name: str = field(init=False)
     plural: str = field(init=False)
+    ids: Ids = field(init=False)
 
     def __post_init__(self) -> None:
-        self.id_param = f"{self.name}_id"
+        self.url, item = self.route.rsplit("/", 1)
+        self.id_param, id_type = item.strip("{}").split(":")
+        self.ids = IDS[id_type]
+        self.name = self.id_param.removesuffix("_id")
         self.plural = self.url.rsplit("/", 1)[-1].replace("-", "_")
 
     def has(self, *operations: str) -> bool:
@@ -1752,9 +1792,10 @@ async def test_update_changes_only_the_field_sent(
     case: tuple[str, Any, Any],
 ) -> None:
     name, before, after = case
-    if api.field(name).is_ref:
+    ref = api.field(name).kind
+    if isinstance(ref, Ref):
         created = await api.create(client)
-        after = (await api.create(client))[name]
+        after = (await ref.target().create_minimal(client))["id"]
     else:
         created = await api.create(client, **{name: before})
 

@@ -112,8 +112,8 @@ fn pattern_pool(f: &Field, min_length: Option<u32>, max_length: u32, pattern: &s
 }
 
 /// How a ref field reaches its target in the table: the target's test
-/// module (`to=test_artist`, imported), or only its id type when its tests
-/// are not generated or it is this domain.
+/// module (`to="tests.api.test_artist"`), or only its id type when its
+/// tests are not generated or it is this domain.
 enum RefTarget {
     Module(String),
     IdsOnly(IdKind),
@@ -178,7 +178,7 @@ fn constraints(f: &Field, target: Option<&RefTarget>, fill: bool) -> (Vec<Expr>,
         FieldKind::Enum { values } => vec![Expr::kwarg("values", str_list(values))],
         FieldKind::Ref { .. } => {
             let mut args = match target {
-                Some(RefTarget::Module(module)) => vec![kw("to", module)],
+                Some(RefTarget::Module(module)) => vec![Expr::kwarg("to", Expr::str(module))],
                 Some(RefTarget::IdsOnly(kind)) => vec![Expr::kwarg("ids", Expr::str(kind.as_str()))],
                 None => Vec::new(),
             };
@@ -237,12 +237,7 @@ pub(super) fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix:
             if let FieldKind::Ref { to, .. } = &f.kind {
                 let t = &all[to.as_str()];
                 target = Some(if t.generates(FileKind::Tests) && *to != domain.names.snake {
-                    let module = format!("test_{}", t.names.snake);
-                    // A module import, read only when the tests run: test
-                    // modules whose domains reference each other import
-                    // each other.
-                    imports.from(&v.tests_module, &[&module]);
-                    RefTarget::Module(module)
+                    RefTarget::Module(format!("{}.test_{}", v.tests_module, t.names.snake))
                 } else {
                     RefTarget::IdsOnly(t.id)
                 });

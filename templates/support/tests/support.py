@@ -12,6 +12,7 @@ value, every sort key both ways, ...). The module of a domain thus reads as
 the rules of that domain; the code the domains share lives here once.
 """
 
+import importlib
 import itertools
 import json
 from collections.abc import Awaitable, Callable, Iterator, Sequence
@@ -25,7 +26,6 @@ from decimal import (
     localcontext,
 )
 from decimal import Decimal as _Decimal
-from types import ModuleType
 from typing import Annotated, Any, ClassVar
 
 import pytest
@@ -808,15 +808,17 @@ IDS = {"str": STR_IDS, "uuid": UUID_IDS, "int": INT_IDS}
 class Ref(Kind):
     """``ref``: the id of a row of another domain.
 
-    ``to`` is the test module of that domain, whose ``API`` makes its rows
-    and knows its ids; None when its tests are not generated (then ``ids``
-    names its id type). ``fill=False`` leaves the field out of payloads:
-    filling it would make a row of this domain (a cycle).
+    ``to`` names the test module of that domain, whose ``API`` makes its
+    rows and knows its ids; None when its tests are not generated (then
+    ``ids`` names its id type). ``fill=False`` leaves the field out of
+    payloads: filling it would make a row of this domain (a cycle). The
+    module is imported when first needed: test modules whose domains
+    reference each other then find each other's ``API`` defined.
     """
 
     def __init__(
         self,
-        to: ModuleType | None = None,
+        to: str | None = None,
         ids: str | None = None,
         fill: bool = True,
     ) -> None:
@@ -827,7 +829,7 @@ class Ref(Kind):
     def target(self) -> "Api":
         """The table of the referenced domain."""
         assert self.to is not None, "its tests are not generated"
-        table: Api = self.to.API
+        table: Api = importlib.import_module(self.to).API
         return table
 
     @property
@@ -2158,7 +2160,10 @@ def _dto_schemas(openapi: dict[str, Any], api: Api) -> list[dict[str, Any]]:
         for response in operation["responses"].values():
             for content in response.get("content", {}).values():
                 visit(content["schema"])
-    return list(found.values())
+    # Not the page of a list: its properties are the envelope's.
+    envelope = {"items", "total", "limit", "offset"}
+    dtos = found.values()
+    return [dto for dto in dtos if set(dto.get("properties", {})) != envelope]
 
 
 @_rule(

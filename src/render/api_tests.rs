@@ -35,6 +35,9 @@ struct TestsTemplate<'a> {
     fields: String,
     /// `API = Api(...)`.
     api: String,
+    /// The tests override router dependencies (of this domain or of those
+    /// they make rows of).
+    overrides: bool,
     class_name: String,
 }
 
@@ -329,7 +332,9 @@ pub(super) fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix:
             }
         }
     }
-    if !dependencies.is_empty() {
+    let overrides = !dependencies.is_empty();
+    if overrides {
+        imports.from("tests.support", &["dependencies_overridden"]);
         for d in &dependencies {
             imports.from(&d.module, &[&d.name]);
         }
@@ -343,6 +348,7 @@ pub(super) fn render_tests(v: &View, domain: &Domain, all: &Domains, api_prefix:
         pools,
         fields,
         api,
+        overrides,
         class_name: format!("Test{}Api", v.class),
     };
     stamp(super::finish_with_imports(&imports, |imports| {

@@ -31,6 +31,9 @@ def body(path: Path, lines: list[str], index: int, serial: int) -> list[str]:
     match = BEGIN.match(lines[index])
     assert match
     name, indent = match["name"], match["indent"]
+    if name == "imports" and path.name.startswith("test_"):
+        # Custom tests take the client; the table (API) is the module's own.
+        return ["import textwrap  # " + TAG, "", "from httpx import AsyncClient  # " + TAG]
     if name == "imports":
         return ["import textwrap  # " + TAG]
     text = "\n".join(lines)
@@ -56,7 +59,7 @@ def body(path: Path, lines: list[str], index: int, serial: int) -> list[str]:
             f"async def test_custom_ping_{serial}(client: AsyncClient) -> None:",
             f'    """{TAG}"""',
             '    textwrap.dedent("test")',
-            '    response = await client.get(f"{URL}/custom/ping")',
+            '    response = await client.get(f"{API.url}/custom/ping")',
             "    assert response.status_code == 200",
         ]
     return [

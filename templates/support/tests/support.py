@@ -1210,8 +1210,6 @@ def contract_tests(api: Api) -> type:
         if rule.cases and not cases:
             continue
         methods[rule.test.__name__] = _method(rule.test, cases)
-    if api.dependencies:
-        methods["_let_requests_through"] = _let_through(api.dependencies)
     return type(f"Test{api.name.title().replace('_', '')}Api", (), methods)
 
 
@@ -1230,17 +1228,20 @@ def _method(test: Test, cases: list[Any] | None) -> Any:
     return pytest.mark.anyio(run)
 
 
-def _let_through(dependencies: Sequence[Callable[..., Any]]) -> Any:
+def dependencies_overridden(api: Api) -> Any:
+    """An autouse fixture that lets every request through the router
+    dependencies of ``api.dependencies`` (e.g. auth), for every test of the
+    module that holds it, custom tests included."""
+
     @pytest.fixture(autouse=True)
-    def let_requests_through(self: Any) -> Iterator[None]:
-        """Let every request through the router dependencies (e.g. auth)."""
-        for dependency in dependencies:
+    def allow_router_dependencies() -> Iterator[None]:
+        for dependency in api.dependencies:
             app.dependency_overrides[dependency] = lambda: None
         yield
-        for dependency in dependencies:
+        for dependency in api.dependencies:
             app.dependency_overrides.pop(dependency, None)
 
-    return let_requests_through
+    return allow_router_dependencies
 
 
 # --- case tables --------------------------------------------------------------

@@ -17,6 +17,10 @@ pytestmark = pytest.mark.anyio
 {{ fields }}
 
 {{ api }}
+{%- if overrides %}
+
+allow_router_dependencies = dependencies_overridden(API)
+{%- endif %}
 
 {{ class_name }} = contract_tests(API)
 

@@ -116,6 +116,16 @@ def _unstorable(min_length: int, max_length: int | None) -> tuple[str, str]:
     )
 
 
+def _text_filters(min_length: int, max_length: int) -> list[Rejected]:
+    """Query values a text filter refuses: NUL, and one character too many
+    (unless the URL would be too long to send)."""
+    nul, _ = _unstorable(min_length, max_length)
+    cases: list[Rejected] = [(nul, "string_pattern_mismatch")]
+    if max_length < 2000:
+        cases.append(("x" * (max_length + 1), "string_too_long"))
+    return cases
+
+
 def _words(name: str) -> str:
     return name.replace("_", " ")
 
@@ -254,10 +264,7 @@ class Str(Kind):
         return self.sort_pair()
 
     def bad_filters(self) -> list[Rejected]:
-        cases: list[Rejected] = [("a\x00b", "string_pattern_mismatch")]
-        if self.max_length < 2000:
-            cases.append(("x" * (self.max_length + 1), "string_too_long"))
-        return cases
+        return _text_filters(self.min_length, self.max_length)
 
 
 @dataclass
@@ -337,10 +344,7 @@ class Email(Kind):
         return self._pair
 
     def bad_filters(self) -> list[Rejected]:
-        cases: list[Rejected] = [("a\x00b", "string_pattern_mismatch")]
-        if self.max_length < 2000:
-            cases.append(("x" * (self.max_length + 1), "string_too_long"))
-        return cases
+        return _text_filters(0, self.max_length)
 
 
 def _low_type(gt: object) -> str:
@@ -1018,7 +1022,7 @@ class Api:
         body.update(overrides)
         return body
 
-    def body_without_rows(self, **overrides: Any) -> Body:
+    def body_without_rows(self, /, **overrides: Any) -> Body:
         """A create body valid in shape whose references name no rows: for
         requests that validation refuses before any row is looked up."""
         body: Body = {}
@@ -1041,7 +1045,7 @@ class Api:
         body = await self.minimal_payload(client)
         return await post_created(client, self.url, body)
 
-    async def ids_of(self, client: AsyncClient, **params: Any) -> list[Any]:
+    async def ids_of(self, client: AsyncClient, /, **params: Any) -> list[Any]:
         """The ids a list request returns, in order, page by page."""
         return await list_ids(client, self.url, params)
 
@@ -1146,7 +1150,7 @@ async def list_ids(
             return ids
 
 
-async def total_of(client: AsyncClient, url: str, **params: Any) -> int:
+async def total_of(client: AsyncClient, url: str, /, **params: Any) -> int:
     """The ``total`` of a list request."""
     response = await client.get(url, params=params)
     assert response.status_code == 200, response.text

@@ -17,6 +17,7 @@ fixed_templates!(render_all, "support/", {
     SharedApi => "support/package/api/shared.py",
     Utils => "support/package/utils/__init__.py",
     TestSupport => "support/tests/support.py",
+    TestShared => "support/tests/test_shared.py",
 });
 
 /// Every support file, stamped.

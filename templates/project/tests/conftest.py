@@ -11,6 +11,7 @@ both session dependencies are overridden to use the test database.
 """
 
 import os
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -28,6 +29,11 @@ from {{ package }}.db.orm import (
     get_write_session_dependency,
 )
 from {{ package }}.main import app
+
+# Local time is not UTC while the tests run (a POSIX zone, UTC+05:30, that
+# needs no zone database): code that takes local time for UTC fails here.
+os.environ["TZ"] = "IST-05:30"
+time.tzset()
 
 
 class _Writes:

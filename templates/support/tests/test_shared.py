@@ -18,11 +18,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from backend.domain.shared.service import (
+from {{ package }}.domain.shared.service import (
     commit,
     integrity_error_to_app_error,
 )
-from backend.error import (
+from {{ package }}.error import (
     AppError,
     ConflictError,
     ForbiddenError,

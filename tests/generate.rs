@@ -158,7 +158,7 @@ fn check_passes_on_fresh_code_and_reports_each_kind_of_drift() {
     let ok = scaffold(dir.path(), &["check"]);
     assert_eq!(ok.code, 0, "{}", ok.transcript());
     assert!(
-        ok.stdout.ends_with("checked 1 domain, 18 files: up to date\n"),
+        ok.stdout.ends_with("checked 1 domain, 19 files: up to date\n"),
         "{}",
         ok.stdout
     );
@@ -184,7 +184,7 @@ fn check_passes_on_fresh_code_and_reports_each_kind_of_drift() {
         run.stdout
     );
     assert!(
-        run.stdout.contains("checked 1 domain, 18 files: 1 stale"),
+        run.stdout.contains("checked 1 domain, 19 files: 1 stale"),
         "{}",
         run.stdout
     );

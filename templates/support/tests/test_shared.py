@@ -72,8 +72,12 @@ async def test_missing_referenced_row_is_a_validation_error(
 ) -> None:
     await run(linked, ADD_CHILD, parent=2)
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as caught:
         await commit(linked)
+
+    cause = caught.value.__cause__
+    assert isinstance(cause, IntegrityError)
+    assert isinstance(integrity_error_to_app_error(cause), ValidationError)
 
 
 async def test_deleting_a_referenced_row_is_a_conflict(

@@ -11,9 +11,10 @@ both session dependencies are overridden to use the test database.
 """
 
 import os
+import re
 import time
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from httpx import ASGITransport, AsyncClient
@@ -36,14 +37,18 @@ os.environ["TZ"] = "IST-05:30"
 time.tzset()
 
 
-class _Writes:
-    """Whether anything was committed since the tables were last emptied."""
+class _Written:
+    """The tables rows were inserted into since they were last emptied."""
 
-    pending = False
+    tables: ClassVar[set[str]] = set()
+    _insert = re.compile(r'\s*INSERT\s+INTO\s+"?(\w+)', re.IGNORECASE)
 
     @classmethod
-    def mark(cls, *_: Any) -> None:
-        cls.pending = True
+    def note(cls, *args: Any) -> None:
+        """A ``before_cursor_execute`` listener: (conn, cursor, statement,
+        ...)."""
+        if match := cls._insert.match(args[2]):
+            cls.tables.add(match.group(1))
 
 
 def _skip_fsync(dbapi_connection: Any, connection_record: Any) -> None:
@@ -74,18 +79,20 @@ async def database(
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _skip_fsync)
-    event.listen(engine.sync_engine, "commit", _Writes.mark)
+    event.listen(engine.sync_engine, "before_cursor_execute", _Written.note)
     async with engine.begin() as connection:
         await connection.run_sync(SQLModel.metadata.drop_all)
         await connection.run_sync(SQLModel.metadata.create_all)
-    _Writes.pending = False
+    _Written.tables.clear()
     yield engine
     await engine.dispose()
 
 
-async def _empty_all_tables(engine: AsyncEngine) -> None:
-    """Delete every row of every table; ids start from 1 again."""
-    tables = SQLModel.metadata.sorted_tables
+async def _empty_tables(engine: AsyncEngine, names: set[str]) -> None:
+    """Delete every row of the tables ``names``; ids start from 1 again."""
+    tables = [t for t in SQLModel.metadata.sorted_tables if t.name in names]
+    if not tables:
+        return
     async with engine.connect() as connection:
         if engine.dialect.name == "sqlite":
             # Rows may reference each other across tables in any order.
@@ -96,8 +103,8 @@ async def _empty_all_tables(engine: AsyncEngine) -> None:
             await connection.execute(text("PRAGMA foreign_keys=ON"))
         else:
             quote = engine.dialect.identifier_preparer.format_table
-            names = ", ".join(quote(table) for table in tables)
-            statement = f"TRUNCATE {names} RESTART IDENTITY CASCADE"
+            listed = ", ".join(quote(table) for table in tables)
+            statement = f"TRUNCATE {listed} RESTART IDENTITY CASCADE"
             await connection.execute(text(statement))
             await connection.commit()
 
@@ -105,9 +112,9 @@ async def _empty_all_tables(engine: AsyncEngine) -> None:
 @pytest.fixture
 async def engine(database: AsyncEngine) -> AsyncEngine:
     """The test database's engine, every table empty."""
-    if _Writes.pending:
-        await _empty_all_tables(database)
-        _Writes.pending = False
+    if _Written.tables:
+        await _empty_tables(database, _Written.tables)
+        _Written.tables.clear()
     return database
 
 

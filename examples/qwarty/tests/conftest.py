@@ -109,13 +109,18 @@ async def _empty_tables(engine: AsyncEngine, names: set[str]) -> None:
             await connection.commit()
 
 
-@pytest.fixture
-async def engine(database: AsyncEngine) -> AsyncEngine:
-    """The test database's engine, every table empty."""
+async def _emptied(database: AsyncEngine) -> AsyncEngine:
+    """``database`` with every table empty again."""
     if _Written.tables:
         await _empty_tables(database, _Written.tables)
         _Written.tables.clear()
     return database
+
+
+@pytest.fixture
+async def engine(database: AsyncEngine) -> AsyncEngine:
+    """The test database's engine, every table empty."""
+    return await _emptied(database)
 
 
 @pytest.fixture
@@ -126,9 +131,10 @@ async def session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
 
 
 @pytest.fixture
-async def client(engine: AsyncEngine) -> AsyncIterator[AsyncClient]:
-    """An HTTP client talking to the app, which uses the test database."""
-    session_factory = create_session_factory(engine)
+async def client(database: AsyncEngine) -> AsyncIterator[AsyncClient]:
+    """An HTTP client talking to the app, which uses the test database
+    (every table empty)."""
+    session_factory = create_session_factory(await _emptied(database))
 
     async def override_session() -> AsyncIterator[AsyncSession]:
         async with session_factory() as session:

@@ -1273,11 +1273,9 @@ def _rejected(api: Api) -> list[tuple[str, Any, str]]:
     return cases
 
 
-def _accepted(api: Api) -> list[tuple[str, Any]]:
-    cases: list[tuple[str, Any]] = []
-    for f in api.sent:
-        cases += [(f.name, value) for value in f.kind.accepts()]
-    return cases
+def _with_edges(api: Api) -> list[str]:
+    """The fields with valid values on the edges of their constraints."""
+    return [f.name for f in api.sent if f.kind.accepts()]
 
 
 def _names(api: Api, keep: Callable[[Field], bool]) -> list[str]:
@@ -1537,19 +1535,27 @@ async def test_unknown_field_is_422(
 
 
 @_rule(
-    cases=lambda api: _by_method(_writes(api, rows=True), _accepted(api)),
+    cases=lambda api: _by_method(_writes(api, rows=True), _with_edges(api)),
 )
-async def test_edge_value_is_taken(
+async def test_edge_values_are_taken(
     api: Api,
     client: AsyncClient,
-    case: tuple[str, str, Any],
+    case: tuple[str, str],
 ) -> None:
-    method, name, value = case
+    method, name = case
+    # An update changes one row to each value in turn.
+    row = await api.create(client) if method == "PATCH" else None
 
-    response = await _send(api, client, method, {name: value})
+    for value in api.field(name).kind.accepts():
+        if row is None:
+            body = await api.payload(client, **{name: value})
+            response = await client.post(api.url, json=body)
+        else:
+            url = api.item_url(row["id"])
+            response = await client.patch(url, json={name: value})
 
-    assert response.status_code in (200, 201), response.text
-    assert response.json()[name] == value
+        assert response.status_code in (200, 201), (value, response.text)
+        assert response.json()[name] == value
 
 
 @_rule(

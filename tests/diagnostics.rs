@@ -59,6 +59,16 @@ const CASES: &[(&str, Others, &str)] = &[
         "[fields.year]\ntype = \"int\"\nge = 2000\nle = 1000\n",
     ),
     (
+        "no_whole_number_between_bounds",
+        &[],
+        "[fields.rank]\ntype = \"int\"\ngt = 5\nlt = 6\n",
+    ),
+    (
+        "no_decimal_on_the_grid_between_bounds",
+        &[],
+        "[fields.rate]\ntype = \"decimal\"\ndecimal_places = 1\ngt = 0.5\nlt = 0.6\n",
+    ),
+    (
         "default_not_in_values",
         &[],
         "[fields.medium]\ntype = \"enum\"\nvalues = [\"oil\", \"acrylic\"]\ndefault = \"oils\"\n",

@@ -960,7 +960,7 @@ pub const PARSER_ONLY_RULES: &[(&str, &str)] = &[
         "[fields.title]\ntype = \"str\"\nmin_length = 5\nmax_length = 2\n",
     ),
     (
-        "`ge`/`gt` is below `le`/`lt`, leaving some valid value.",
+        "`ge`/`gt` is below `le`/`lt`, leaving some valid value: for `int`, `bigint` and `decimal` a whole number or a number with `decimal_places` decimals between them.",
         "[fields.year]\ntype = \"int\"\nge = 5\nle = 1\n",
     ),
     (

@@ -516,6 +516,11 @@ class Decimal(Kind):
             else:
                 self.v1, self.v2 = _snap(a, self.step), _snap(b, self.step)
                 self.grid_step = self.step
+                # Few values fit: step back inside the bounds.
+                while not self._within(self.v2) and self.v2 > self.v1:
+                    self.v2 -= self.step
+                while not self._within(self.v1) and self.v1 < self.v2:
+                    self.v1 += self.step
             self.steps = min(int((self.v2 - self.v1) / self.grid_step), 10**6)
             count = min(self.steps, POOL_SIZE - 1) + 1
             values = [self.v1 + k * self.grid_step for k in range(count)]

@@ -1,5 +1,5 @@
 {{ v.header_sectioned() }}
-"""API tests of the {{ v.snake }} domain (``{{ v.prefix }}``): its table."""
+"""API tests of the {{ v.snake }} domain: its table."""
 
 {{ imports }}
 

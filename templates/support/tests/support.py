@@ -27,6 +27,7 @@ from decimal import (
 )
 from decimal import Decimal as _Decimal
 from typing import Annotated, Any, ClassVar
+from weakref import WeakKeyDictionary
 
 import pytest
 from httpx import AsyncClient, Response
@@ -867,6 +868,18 @@ class Ref(Kind):
             return False
         return self.target().makes_rows
 
+    async def row_id(self, client: AsyncClient, *, shared: bool) -> Any:
+        """The id of a target row: a new one, or with ``shared`` the one
+        the rows this test makes share (fewer requests; a test that needs
+        rows with distinct targets asks for new ones)."""
+        if not shared:
+            return (await self.target().create_minimal(client))["id"]
+        rows = _SHARED_TARGETS.setdefault(client, {})
+        key = self.to or ""
+        if key not in rows:
+            rows[key] = (await self.target().create_minimal(client))["id"]
+        return rows[key]
+
     def sample(self, f: "Field") -> Any:
         raise AssertionError("a reference is filled with a new row")
 
@@ -880,6 +893,11 @@ class Ref(Kind):
 # --- the table ------------------------------------------------------------
 
 _UNSET: Any = object()
+
+_SHARED_TARGETS: WeakKeyDictionary[AsyncClient, dict[str, Any]]
+_SHARED_TARGETS = WeakKeyDictionary()
+"""Per test (each has its own client): the target row of each referenced
+domain that the rows of the test share."""
 
 
 class Field:
@@ -1035,8 +1053,9 @@ class Api:
             if f.name in overrides or (minimal and not keep):
                 continue
             if isinstance(f.kind, Ref):
-                row = await f.kind.target().create_minimal(client)
-                body[f.name] = row["id"]
+                # A unique ref needs a target no other row holds.
+                shared = not f.unique
+                body[f.name] = await f.kind.row_id(client, shared=shared)
             else:
                 body[f.name] = f.kind.sample(f)
         body.update(overrides)
@@ -1428,6 +1447,25 @@ def _assert_conflict_on(response: Response, name: str) -> None:
     ], error
 
 
+async def _low_and_high(
+    api: Api,
+    client: AsyncClient,
+    name: str,
+    low: Any,
+    high: Any,
+) -> list[Body]:
+    """Two rows whose ``name`` is ``low`` and ``high``, made high first
+    (so that the order is not the order of creation); for a ref, rows of
+    two new targets, whose ids give the order."""
+    ref = api.field(name).kind
+    if isinstance(ref, Ref):
+        targets = [await ref.row_id(client, shared=False) for _ in range(2)]
+        # Ids compare as the database compares them: numbers or text.
+        low, high = sorted(targets)
+    high_row = await api.create(client, **{name: high})
+    return [await api.create(client, **{name: low}), high_row]
+
+
 def _item_methods(api: Api) -> list[str]:
     ops = {"get": "GET", "update": "PATCH", "delete": "DELETE"}
     return [method for op, method in ops.items() if api.has(op)]
@@ -1728,13 +1766,7 @@ async def test_list_sorts_by_field(
     case: tuple[str, Any, Any],
 ) -> None:
     name, low, high = case
-    if api.field(name).is_ref:
-        # Each row references a new target row; their ids give the order.
-        rows = [await api.create(client) for _ in range(2)]
-        rows.sort(key=lambda row: row[name])
-    else:
-        high_row = await api.create(client, **{name: high})
-        rows = [await api.create(client, **{name: low}), high_row]
+    rows = await _low_and_high(api, client, name, low, high)
     expected = [row["id"] for row in rows]
     nulls = []
     if api.field(name).optional:
@@ -1796,12 +1828,7 @@ async def test_list_default_sort(
     case: tuple[str, Any, Any],
 ) -> None:
     name, low, high = case
-    if api.field(name).is_ref:
-        rows = [await api.create(client) for _ in range(2)]
-        rows.sort(key=lambda row: row[name])
-    else:
-        high_row = await api.create(client, **{name: high})
-        rows = [await api.create(client, **{name: low}), high_row]
+    rows = await _low_and_high(api, client, name, low, high)
     expected = [row["id"] for row in rows]
     if api.default_sort.startswith("-"):
         expected.reverse()
@@ -1826,11 +1853,7 @@ async def test_list_filters_by_field(
     case: tuple[str, Any, Any],
 ) -> None:
     name, value_a, value_b = case
-    if api.field(name).is_ref:
-        a, b = await api.create(client), await api.create(client)
-    else:
-        a = await api.create(client, **{name: value_a})
-        b = await api.create(client, **{name: value_b})
+    a, b = await _low_and_high(api, client, name, value_a, value_b)
     # A second row with a's value, unless the field is unique.
     rows_a = [a]
     if not api.field(name).unique:

@@ -45,8 +45,6 @@ pub struct View {
     pub search_words: String,
     pub sort_keys: Vec<String>,
     pub default_sort: String,
-    /// The list's default order is newest first (`-created_at`).
-    pub newest_first: bool,
     pub unique: Vec<String>,
     /// (field, referenced domain, its repository class) of each ref.
     pub refs: Vec<(String, String, String)>,
@@ -81,7 +79,7 @@ pub(super) fn py_tuple(items: &[String]) -> String {
     }
 }
 
-pub(super) fn ops_of(d: &Domain) -> Ops {
+fn ops_of(d: &Domain) -> Ops {
     Ops {
         list: d.api.has(Operation::List),
         get: d.api.has(Operation::Get),
@@ -212,7 +210,6 @@ impl View {
             search_words,
             sort_keys,
             default_sort,
-            newest_first: domain.api.default_sort.column == "created_at" && domain.api.default_sort.descending,
             unique: domain
                 .fields
                 .iter()
@@ -291,23 +288,6 @@ impl View {
         Expr::call(format!("{prefix}service.{method}"), args).layout(4, "")
     }
 
-    /// The function names of the operations the spec has, in the order
-    /// list, create, get, update, delete.
-    pub fn operation_names(&self) -> Vec<&str> {
-        let (o, n) = (self.ops, &self.names);
-        let all = [
-            (o.list, &n.list),
-            (o.create, &n.create),
-            (o.get, &n.get),
-            (o.update, &n.update),
-            (o.delete, &n.delete),
-        ];
-        all.into_iter()
-            .filter(|(on, _)| *on)
-            .map(|(_, name)| name.as_str())
-            .collect()
-    }
-
     /// `list, get, create, update, delete` (those the spec has).
     pub fn operation_list(&self) -> String {
         let o = self.ops;
@@ -336,23 +316,6 @@ impl View {
         }
         parts.extend(["response", "page"]);
         parts.join(", ")
-    }
-
-    /// The page size of the paging test: 2, or less when `max_page_size` is.
-    pub fn page_test_limit(&self) -> u32 {
-        self.max_page_size.min(2)
-    }
-
-    pub fn sorts_by_created_at(&self) -> bool {
-        self.sort_keys.iter().any(|k| k == "created_at")
-    }
-
-    pub fn py_str(&self, s: &str) -> String {
-        py::string(s)
-    }
-
-    pub fn tuple(&self, items: &[String]) -> String {
-        py_tuple(items)
     }
 
     pub fn header_whole(&self) -> String {

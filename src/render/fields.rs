@@ -94,15 +94,7 @@ pub struct FieldView {
     pub response: Decl,
     pub enum_view: Option<EnumView>,
     pub is_ref: bool,
-    /// Referenced domain (refs only).
-    pub ref_domain: Option<String>,
-    pub ref_id: Option<IdType>,
-    pub on_delete: Option<crate::spec::OnDelete>,
-    /// Whether the field is required on create (no default, not optional).
-    pub required: bool,
     pub deprecated: bool,
-    pub is_decimal: Option<u32>,
-    pub is_datetime: bool,
     pub unique: bool,
 }
 
@@ -441,22 +433,7 @@ pub fn field_view(domain: &Domain, all: &Domains, f: &Field, imp: &mut FieldImpo
         response: decl(resp_t, deprecated.into_iter().chain([description]).collect()),
         enum_view,
         is_ref: ref_id.is_some(),
-        ref_domain: match &f.kind {
-            FieldKind::Ref { to, .. } => Some(to.clone()),
-            _ => None,
-        },
-        ref_id,
-        on_delete: match &f.kind {
-            FieldKind::Ref { on_delete, .. } => Some(*on_delete),
-            _ => None,
-        },
-        required: !f.optional && f.default.is_none(),
         deprecated: f.deprecated,
-        is_decimal: match f.kind {
-            FieldKind::Decimal { decimal_places, .. } => Some(decimal_places),
-            _ => None,
-        },
-        is_datetime: matches!(f.kind, FieldKind::Datetime),
         unique: f.unique,
     }
 }

@@ -148,7 +148,9 @@ class _Pool:
 class Kind:
     """What the tests send for one field type, from its constraints."""
 
-    searchable: ClassVar[bool] = False
+    def searchable(self) -> bool:
+        """Whether the search tests can store their texts in the field."""
+        return False
 
     def sample(self, f: "Field") -> Any:
         """A valid value of ``f``; a new one each call when it is unique."""
@@ -188,8 +190,7 @@ class Str(Kind):
     pattern: str | None = None
     examples: Sequence[str] = ()
 
-    @property
-    def searchable(self) -> bool:  # type: ignore[override]
+    def searchable(self) -> bool:
         fits = self.max_length >= 22 and self.min_length <= 7
         return self.pattern is None and fits
 
@@ -275,8 +276,7 @@ class Text(Kind):
     max_length: int | None = None
     min_length: int = 0
 
-    @property
-    def searchable(self) -> bool:  # type: ignore[override]
+    def searchable(self) -> bool:
         long_enough = self.max_length is None or self.max_length >= 22
         return long_enough and self.min_length <= 7
 
@@ -1378,7 +1378,7 @@ def _bad_filters(api: Api) -> list[tuple[str, Any, str]]:
 
 
 def _searched(api: Api) -> list[str]:
-    return [name for name in api.search if api.field(name).kind.searchable]
+    return [name for name in api.search if api.field(name).kind.searchable()]
 
 
 def _rounding(api: Api) -> list[tuple[str, str, str]]:
@@ -2213,15 +2213,17 @@ async def test_openapi_update_fields_are_not_nullable(
     openapi = (await client.get("/openapi.json")).json()
 
     update = _body_schema(openapi, api.item_path, "patch")
+    create = None
+    if api.has("create"):
+        create = _body_schema(openapi, api.url, "post")["properties"]
 
     for name in _not_null(api):
         schema = update["properties"][name]
         assert schema.get("type") != "null", (name, schema)
         assert {"type": "null"} not in schema.get("anyOf", []), (name, schema)
         assert name not in update.get("required", [])
-        if api.has("create"):
+        if create is not None:
             # As on create, but for the default: null there is "not sent".
-            create = _body_schema(openapi, api.url, "post")["properties"]
             expected = _without(create[name], {"default"})
             assert _without(schema, {"default"}) == expected, name
 

@@ -170,6 +170,31 @@ const CASES: &[(&str, Others, &str)] = &[
         "[fields.a_field_name_that_is_much_too_long_to_be_a_column]\ntype = \"str\"\n",
     ),
     (
+        "field_renamed_from_itself",
+        &[],
+        "[fields.title]\ntype = \"str\"\nrenamed_from = \"title\"\n",
+    ),
+    (
+        "field_renamed_from_a_current_field",
+        &[],
+        "[fields.title]\ntype = \"str\"\n[fields.name]\ntype = \"str\"\nrenamed_from = \"title\"\n",
+    ),
+    (
+        "backfill_outside_bounds",
+        &[],
+        "[fields.year]\ntype = \"int\"\nge = 1000\nbackfill = 12\n",
+    ),
+    (
+        "backfill_on_a_date",
+        &[],
+        "[fields.day]\ntype = \"date\"\nbackfill = \"2020-01-01\"\n",
+    ),
+    (
+        "domain_renamed_from_a_current_domain",
+        &[("painting", "[fields.name]\ntype = \"str\"\n")],
+        "renamed_from = \"painting\"\n[fields.title]\ntype = \"str\"\n",
+    ),
+    (
         "clashing_plural",
         &[("people", "[fields.name]\ntype = \"str\"\n")],
         "plural = \"people\"\n[fields.title]\ntype = \"str\"\n",

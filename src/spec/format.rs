@@ -122,6 +122,11 @@ pub struct SpecFile {
     /// Generated files the team has taken over. Optional: by default scaffold writes and checks every file.
     #[serde(default)]
     pub files: FilesSpec,
+    /// The domain's previous name, when the spec file was renamed from `domains/<old>.toml`: `scaffold migrate`
+    /// renames the table (and its enum types) instead of dropping the old one and creating a new one, so the rows
+    /// stay. Harmless once migrated; remove it whenever convenient. Optional.
+    #[schemars(transform = domain_name_rules)]
+    pub renamed_from: Option<String>,
 }
 
 fn yes() -> bool {
@@ -350,6 +355,19 @@ pub struct FieldSpec {
         "x-types" = ["str", "text", "int", "bigint", "float", "decimal", "bool", "date", "datetime", "uuid", "email", "json", "enum", "ref"]
     ))]
     pub deprecated: bool,
+    /// The field's previous name: `scaffold migrate` renames the column, keeping its values, instead of dropping it
+    /// and adding a new one. Harmless once migrated; remove it whenever convenient. Every type accepts it.
+    #[schemars(regex(pattern = SNAKE_CASE), length(max = MAX_NAME_LEN))]
+    #[schemars(extend(
+        "x-types" = ["str", "text", "int", "bigint", "float", "decimal", "bool", "date", "datetime", "uuid", "email", "json", "enum", "ref"]
+    ))]
+    pub renamed_from: Option<String>,
+    /// The one-off value `scaffold migrate` writes into existing rows when the field becomes required: a new required
+    /// field without a `default`, or an optional field made required (its null rows get it). Same form and checks as
+    /// `default`; when absent, `default` is used, and `scaffold migrate --backfill domain.field=VALUE` can give it
+    /// instead. It changes nothing in the generated code. str, text, int, bigint, float, decimal, bool and enum only.
+    #[schemars(extend("x-types" = ["str", "text", "int", "bigint", "float", "decimal", "bool", "enum"]))]
+    pub backfill: Option<Literal>,
 }
 
 /// The type of a field.
@@ -1242,6 +1260,7 @@ mod tests {
     const FIELD_KEYS: &[&str] = &[
         "type", "optional", "default", "unique", "index", "description", "example", "min_length", "max_length",
         "pattern", "ge", "gt", "le", "lt", "max_digits", "decimal_places", "values", "to", "on_delete", "deprecated",
+        "renamed_from", "backfill",
     ];
     const FIELD_TYPES: &[&str] = &[
         "str", "text", "int", "bigint", "float", "decimal", "bool", "date", "datetime", "uuid", "email", "json",
@@ -1317,20 +1336,20 @@ mod tests {
     #[test]
     fn keys_per_type_in_spec_order() {
         let expected = "\
-str: default unique index example min_length max_length pattern deprecated
-text: default example min_length max_length deprecated
-int: default unique index ge gt le lt deprecated
-bigint: default unique index ge gt le lt deprecated
-float: default index ge gt le lt deprecated
-decimal: default unique index ge gt le lt max_digits decimal_places deprecated
-bool: default index deprecated
-date: unique index deprecated
-datetime: unique index deprecated
-uuid: unique index deprecated
-email: unique index example max_length deprecated
-json: deprecated
-enum: default index values deprecated
-ref: unique index to on_delete deprecated
+str: default unique index example min_length max_length pattern deprecated renamed_from backfill
+text: default example min_length max_length deprecated renamed_from backfill
+int: default unique index ge gt le lt deprecated renamed_from backfill
+bigint: default unique index ge gt le lt deprecated renamed_from backfill
+float: default index ge gt le lt deprecated renamed_from backfill
+decimal: default unique index ge gt le lt max_digits decimal_places deprecated renamed_from backfill
+bool: default index deprecated renamed_from backfill
+date: unique index deprecated renamed_from
+datetime: unique index deprecated renamed_from
+uuid: unique index deprecated renamed_from
+email: unique index example max_length deprecated renamed_from
+json: deprecated renamed_from
+enum: default index values deprecated renamed_from backfill
+ref: unique index to on_delete deprecated renamed_from
 ";
         let actual: String = FieldType::ALL
             .iter()

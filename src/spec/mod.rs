@@ -148,6 +148,11 @@ pub struct Field {
     pub deprecated: bool,
     pub example: Option<String>,
     pub default: Option<DefaultValue>,
+    /// The one-off value `scaffold migrate` gives existing rows when the
+    /// field becomes required (a new required field, or optional → required).
+    pub backfill: Option<DefaultValue>,
+    /// The field's previous name: `scaffold migrate` renames the column.
+    pub renamed_from: Option<String>,
     /// Span of the field's table header or key, for later errors.
     pub span: Range<usize>,
 }
@@ -229,6 +234,9 @@ pub struct Domain {
     pub fields: Vec<Field>,
     pub api: Api,
     pub owned: Vec<FileKind>,
+    /// The domain's previous name and its span: `scaffold migrate` renames
+    /// the table.
+    pub renamed_from: Option<(String, Range<usize>)>,
 }
 
 impl Domain {

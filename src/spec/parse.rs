@@ -275,6 +275,7 @@ pub fn parse_spec(source: &Source, name: &str, spec_path: &str, known: &[&str]) 
     let mut fields_value = None;
     let mut api_value = None;
     let mut files_value = None;
+    let mut renamed_from = None;
     for (key, value) in &doc {
         match key.get_ref().as_ref() {
             "description" => description = r.string("description", value),
@@ -298,6 +299,18 @@ pub fn parse_spec(source: &Source, name: &str, spec_path: &str, known: &[&str]) 
             "fields" => fields_value = Some(value),
             "api" => api_value = Some(value),
             "files" => files_value = Some(value),
+            "renamed_from" => {
+                if let Some(old) = r.string("renamed_from", value) {
+                    if let Some(problem) = domain_name_problem(&old) {
+                        r.error(value.span(), format!("renamed_from: {problem}"));
+                    } else if old == name {
+                        r.error(value.span(), format!("domain '{name}' cannot be renamed from itself"))
+                            .help = Some("write the domain's previous name, or drop `renamed_from`".to_owned());
+                    } else {
+                        renamed_from = Some((old, value.span()));
+                    }
+                }
+            }
             _ => r.unknown_key(key, top_keys(), "a spec"),
         }
     }
@@ -326,6 +339,7 @@ pub fn parse_spec(source: &Source, name: &str, spec_path: &str, known: &[&str]) 
         );
     }
 
+    renames_of_fields(&mut r, &fields);
     let api = parse_api(&mut r, api_value, &fields, &declared, timestamps);
     let owned = files_value.map(|v| parse_files(&mut r, v)).unwrap_or_default();
 
@@ -341,7 +355,28 @@ pub fn parse_spec(source: &Source, name: &str, spec_path: &str, known: &[&str]) 
         fields,
         api,
         owned,
+        renamed_from,
     })
+}
+
+/// A field's `renamed_from` may name neither a field the spec still has nor
+/// the previous name of another field.
+fn renames_of_fields(r: &mut Reader<'_>, fields: &[Field]) {
+    for (i, f) in fields.iter().enumerate() {
+        let Some(old) = &f.renamed_from else { continue };
+        if fields.iter().any(|other| other.name == *old) {
+            r.error(
+                f.span.clone(),
+                format!("field '{}' is renamed from '{old}', which is still a field", f.name),
+            )
+            .help = Some(format!("remove [fields.{old}], or drop `renamed_from`"));
+        } else if let Some(other) = fields[..i].iter().find(|o| o.renamed_from.as_ref() == Some(old)) {
+            r.error(
+                f.span.clone(),
+                format!("fields '{}' and '{}' are both renamed from '{old}'", other.name, f.name),
+            );
+        }
+    }
 }
 
 fn parse_field(
@@ -401,6 +436,8 @@ fn parse_field(
     let mut deprecated = false;
     let mut example = None;
     let mut raw_default = None;
+    let mut raw_backfill = None;
+    let mut renamed_from = None;
     let mut min_length = None;
     let mut max_length = None;
     let mut pattern = None;
@@ -442,6 +479,8 @@ fn parse_field(
             "deprecated" => deprecated = r.boolean(k_name, v).unwrap_or(false),
             "example" => example = r.string(k_name, v).map(|s| (s, v.span())),
             "default" => raw_default = Some(v),
+            "backfill" => raw_backfill = Some(v),
+            "renamed_from" => renamed_from = r.string(k_name, v).map(|s| (s, v.span())),
             "min_length" => min_length = r.integer(k_name, v).map(|n| (n, v.span())),
             "max_length" => max_length = r.integer(k_name, v).map(|n| (n, v.span())),
             "pattern" => pattern = r.string(k_name, v).map(|s| (s, v.span())),
@@ -641,7 +680,15 @@ fn parse_field(
         }
     };
 
-    let default = raw_default.and_then(|v| parse_default(r, &kind, v));
+    let default = raw_default.and_then(|v| parse_default(r, "default", &kind, v));
+    let backfill = raw_backfill.and_then(|v| parse_default(r, "backfill", &kind, v));
+    if let Some((old, span)) = &renamed_from
+        && r.name_check(span.clone(), "renamed_from", old)
+        && *old == name
+    {
+        r.error(span.clone(), format!("field '{name}' cannot be renamed from itself"))
+            .help = Some("write the field's previous name, or drop `renamed_from`".to_owned());
+    }
     if r.errors.len() > errors_before || !name_ok {
         return None;
     }
@@ -655,6 +702,8 @@ fn parse_field(
         deprecated,
         example: example.map(|e| e.0),
         default,
+        backfill,
+        renamed_from: renamed_from.map(|r| r.0),
         span: key.span(),
     })
 }
@@ -770,7 +819,7 @@ fn decimal_bounds_problem(b: &Bounds, digits: u32, places: u32) -> Option<String
     }
 }
 
-fn parse_default(r: &mut Reader<'_>, kind: &FieldKind, v: &Value<'_>) -> Option<DefaultValue> {
+fn parse_default(r: &mut Reader<'_>, key: &str, kind: &FieldKind, v: &Value<'_>) -> Option<DefaultValue> {
     let span = v.span();
     match kind {
         FieldKind::Str {
@@ -778,56 +827,56 @@ fn parse_default(r: &mut Reader<'_>, kind: &FieldKind, v: &Value<'_>) -> Option<
             max_length,
             pattern,
         } => {
-            let s = r.string("default", v)?;
+            let s = r.string(key, v)?;
             let len = s.chars().count();
             if len > *max_length as usize || min_length.is_some_and(|m| len < m as usize) {
-                r.error(span, "default does not fit min_length/max_length");
+                r.error(span, format!("{key} does not fit min_length/max_length"));
             } else if let Some(p) = pattern
                 && !regex::Regex::new(p).is_ok_and(|re| re.is_match(&s))
             {
-                r.error(span, format!("default '{s}' does not match pattern '{p}'"));
+                r.error(span, format!("{key} '{s}' does not match pattern '{p}'"));
             } else if s.contains('\0') {
-                r.error(span, "default may not contain NUL");
+                r.error(span, format!("{key} may not contain NUL"));
             }
             Some(DefaultValue::Str(s))
         }
         FieldKind::Text { min_length, max_length } => {
-            let s = r.string("default", v)?;
+            let s = r.string(key, v)?;
             let len = s.chars().count();
             if max_length.is_some_and(|m| len > m as usize) || min_length.is_some_and(|m| len < m as usize) {
-                r.error(span, "default does not fit min_length/max_length");
+                r.error(span, format!("{key} does not fit min_length/max_length"));
             }
             Some(DefaultValue::Str(s))
         }
         FieldKind::Enum { values } => {
-            let s = r.string("default", v)?;
+            let s = r.string(key, v)?;
             if !values.contains(&s) {
                 let help = match did_you_mean(&s, values.iter().map(String::as_str)) {
                     Some(c) => format!("did you mean '{c}'?"),
                     None => format!("values: {}", values.join(", ")),
                 };
-                r.error(span, format!("default '{s}' is not one of the enum's values"))
+                r.error(span, format!("{key} '{s}' is not one of the enum's values"))
                     .help = Some(help);
             }
             Some(DefaultValue::Str(s))
         }
-        FieldKind::Bool => r.boolean("default", v).map(DefaultValue::Bool),
+        FieldKind::Bool => r.boolean(key, v).map(DefaultValue::Bool),
         FieldKind::Int(b) | FieldKind::BigInt(b) => {
-            let n = r.integer("default", v)?;
+            let n = r.integer(key, v)?;
             let (lo, hi) = if matches!(kind, FieldKind::Int(_)) {
                 (i64::from(i32::MIN), i64::from(i32::MAX))
             } else {
                 (i64::MIN, i64::MAX)
             };
             if n < lo || n > hi || !b.contains_int(i128::from(n)) {
-                r.error(span, format!("default {n} is outside the field's bounds"));
+                r.error(span, format!("{key} {n} is outside the field's bounds"));
             }
             Some(DefaultValue::Int(n))
         }
         FieldKind::Float(b) | FieldKind::Decimal { bounds: b, .. } => {
-            let n = r.number("default", v, false)?;
+            let n = r.number(key, v, false)?;
             if !b.contains(n.value) {
-                r.error(span, format!("default {} is outside the field's bounds", n.text));
+                r.error(span, format!("{key} {} is outside the field's bounds", n.text));
             }
             Some(DefaultValue::Number(n))
         }

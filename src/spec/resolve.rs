@@ -10,11 +10,45 @@ use crate::diag::{Diagnostic, Source, key_span};
 pub fn resolve(parsed: BTreeMap<String, (Source, Domain)>) -> Result<Domains, Vec<Diagnostic>> {
     let mut errors = name_clashes(&parsed);
     errors.extend(required_ref_cycles(&parsed));
+    errors.extend(stale_domain_renames(&parsed));
     if errors.is_empty() {
         Ok(parsed.into_iter().map(|(name, (_, domain))| (name, domain)).collect())
     } else {
         Err(errors)
     }
+}
+
+/// A domain renamed from a name that another spec still has would take that
+/// domain's table away from it.
+fn stale_domain_renames(parsed: &BTreeMap<String, (Source, Domain)>) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    for (name, (source, domain)) in parsed {
+        if let Some((old, span)) = &domain.renamed_from {
+            let renamed_twice = parsed
+                .iter()
+                .find(|(other, (_, d))| *other != name && d.renamed_from.as_ref().is_some_and(|r| r.0 == *old));
+            if parsed.contains_key(old) {
+                errors.push(
+                    source
+                        .error(
+                            span.clone(),
+                            format!("domain '{name}' is renamed from '{old}', which still has a spec"),
+                        )
+                        .with_help(format!(
+                            "rename domains/{old}.toml to domains/{name}.toml instead of copying it"
+                        )),
+                );
+            } else if let Some((other, _)) = renamed_twice
+                && other < name
+            {
+                errors.push(source.error(
+                    span.clone(),
+                    format!("domains '{other}' and '{name}' are both renamed from '{old}'"),
+                ));
+            }
+        }
+    }
+    errors
 }
 
 /// Two domains may not share a table or a URL (e.g. `person` with plural

@@ -373,7 +373,7 @@ fn write_new(path: &Path, content: &str) -> anyhow::Result<()> {
 
 /// Writes via a temporary file in the same directory and a rename, so a
 /// reader never sees half a file.
-fn write_atomic(path: &Path, content: &str) -> anyhow::Result<()> {
+pub fn write_atomic(path: &Path, content: &str) -> anyhow::Result<()> {
     let dir = path.parent().expect("project files have a parent directory");
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create directory {}", dir.display()))?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;

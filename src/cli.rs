@@ -70,6 +70,12 @@ pub enum Command {
     )]
     Check(CheckArgs),
 
+    /// Write an alembic revision (migrations/versions/) from the change of the specs since the last one.
+    #[command(
+        after_help = "Renames declared in the specs (`renamed_from`) become renames; a field that becomes required\ntakes its `backfill` (or `default`) for the rows the table already has, or --backfill.\n\nExamples:\n  scaffold migrate -m \"add curator to exhibitions\"\n  scaffold migrate -m \"require a year\" --backfill artwork.year=2000\n  scaffold migrate -m preview --dry-run    # print the revision, write nothing"
+    )]
+    Migrate(MigrateArgs),
+
     /// Delete a domain: its generated files, its router registration and its spec.
     #[command(
         name = "remove-domain",
@@ -165,6 +171,21 @@ pub struct GenerateArgs {
     /// Overwrite files edited by hand, saving each under .scaffold/backup/ first.
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// What the revision changes, in a few words: its docstring and file name.
+    #[arg(short, long)]
+    pub message: String,
+
+    /// The value existing rows get for a field that becomes required (repeatable).
+    #[arg(long = "backfill", value_name = "DOMAIN.FIELD=VALUE")]
+    pub backfills: Vec<String>,
+
+    /// Print the revision instead of writing it.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

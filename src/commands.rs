@@ -9,12 +9,15 @@ use rayon::prelude::*;
 
 use crate::ExitStatus;
 use crate::apply::{self, Outcome};
-use crate::cli::{CheckArgs, CheckFormat, GenerateArgs, InitArgs, ListArgs, NewDomainArgs, RemoveDomainArgs};
+use crate::cli::{
+    CheckArgs, CheckFormat, GenerateArgs, InitArgs, ListArgs, MigrateArgs, NewDomainArgs, RemoveDomainArgs,
+};
 use crate::config::{self, ProjectConfig};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::layout;
 use crate::load::Project;
 use crate::load::{self, PendingSpec};
+use crate::migrate;
 use crate::names::is_python_identifier;
 use crate::output::{Reporter, Verb, unified_diff};
 use crate::plan::{Plan, Policy};
@@ -372,6 +375,8 @@ enum State {
     Stale,
     Conflict,
     Orphan,
+    /// The specs describe another database than the last migration left.
+    Unmigrated,
 }
 
 impl State {
@@ -381,6 +386,7 @@ impl State {
             Self::Stale => "stale",
             Self::Conflict => "conflict",
             Self::Orphan => "orphan",
+            Self::Unmigrated => "unmigrated",
         }
     }
 }
@@ -490,6 +496,11 @@ fn check_tree(base: &Path, args: &CheckArgs, reporter: &Reporter) -> anyhow::Res
             });
         }
     }
+    if args.domains.is_empty()
+        && let Some(f) = migration_finding(&project, &domains)?
+    {
+        findings.push(f);
+    }
     findings.sort_by(|a, b| a.path.cmp(&b.path));
     let files = dp.outcomes.len();
     let summary = format!(
@@ -502,7 +513,12 @@ fn check_tree(base: &Path, args: &CheckArgs, reporter: &Reporter) -> anyhow::Res
             format!("{} stale", findings.len())
         }
     );
-    let fix = if findings.iter().all(|f| f.state == State::Orphan) {
+    let fix = if findings.iter().all(|f| f.state == State::Unmigrated) {
+        MIGRATE_FIX
+    } else if findings
+        .iter()
+        .all(|f| matches!(f.state, State::Orphan | State::Unmigrated))
+    {
         "to fix: delete the orphaned files (or restore their specs) and commit the result"
     } else if findings.iter().any(|f| f.state == State::Conflict) {
         "to fix: move hand edits into custom sections or the spec, then run `scaffold generate` (or `scaffold generate --force`), and commit the result"
@@ -557,6 +573,44 @@ fn check_tree(base: &Path, args: &CheckArgs, reporter: &Reporter) -> anyhow::Res
     } else {
         ExitStatus::Failure
     })
+}
+
+const MIGRATE_FIX: &str =
+    "to fix: run `scaffold migrate -m \"what changed\"`, then `alembic upgrade head`, and commit the revision";
+
+/// A finding when the specs changed since the last migration (projects
+/// without `migrations/` do not migrate and are not asked to).
+fn migration_finding(project: &Project, domains: &Domains) -> anyhow::Result<Option<Finding>> {
+    if !project.root.join(migrate::VERSIONS_DIR).is_dir() {
+        return Ok(None);
+    }
+    let old = read_snapshot(project)?;
+    if domains.is_empty() && old.tables.is_empty() || migrate::up_to_date(&old, domains) {
+        return Ok(None);
+    }
+    Ok(Some(Finding {
+        path: migrate::SNAPSHOT_PATH.to_owned(),
+        state: State::Unmigrated,
+        reason: "specs changed since the last migration: run `scaffold migrate -m ...`".to_owned(),
+        line: 1,
+        diff: String::new(),
+    }))
+}
+
+/// The schema the last scaffold revision left (empty before the first).
+fn read_snapshot(project: &Project) -> anyhow::Result<migrate::Schema> {
+    let path = project.root.join(migrate::SNAPSHOT_PATH);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => serde_json::from_str(&text).map_err(|e| {
+            Diagnostics(vec![
+                Diagnostic::file(migrate::SNAPSHOT_PATH, format!("cannot read the recorded schema: {e}"))
+                    .with_help("restore it from version control; scaffold writes it with every migration"),
+            ])
+            .into()
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(migrate::Schema::default()),
+        Err(e) => Err(anyhow::anyhow!("cannot read {}: {e}", path.display())),
+    }
 }
 
 /// Why main.py's registration blocks differ from what the specs produce.
@@ -823,4 +877,158 @@ fn removal_plan(config: &ProjectConfig, domain: &Domain, main: &str, main_py: St
     plan.whole(main, main_py);
     plan.without(domain.spec_path.clone(), Policy::Discard);
     plan
+}
+
+pub fn migrate(base: &Path, args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<ExitStatus> {
+    let project = load::discover(base)?;
+    let domains = load::domains(&project, None)?;
+    if args.message.trim().is_empty() {
+        bail!(Diagnostics(vec![
+            Diagnostic::file(migrate::VERSIONS_DIR, "the revision needs a message")
+                .with_help("say what changed, e.g. -m \"add curator to exhibitions\"")
+        ]));
+    }
+    let extra = cli_backfills(&domains, &args.backfills)?;
+    match write_migration(&project, &domains, &args.message, &extra, args.dry_run, reporter)? {
+        Some(_) if !args.dry_run => {
+            reporter.note("apply it: alembic upgrade head (or restart a server that migrates at start-up)")
+        }
+        Some(_) => {}
+        None => reporter.say("nothing to migrate: the database schema already matches the specs"),
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// Writes the revision from the recorded schema to what `domains` describe,
+/// and records the new schema; None when nothing changed. Problems (a
+/// required field without a value for existing rows, a type that cannot be
+/// converted) are errors at the spec line, and nothing is written.
+fn write_migration(
+    project: &Project,
+    domains: &Domains,
+    message: &str,
+    extra: &std::collections::BTreeMap<(String, String), serde_json::Value>,
+    dry_run: bool,
+    reporter: &Reporter,
+) -> anyhow::Result<Option<String>> {
+    let versions = project.root.join(migrate::VERSIONS_DIR);
+    if !versions.is_dir() {
+        bail!(Diagnostics(vec![
+            Diagnostic::file(migrate::VERSIONS_DIR, "the project has no alembic migrations folder")
+                .with_help("run `scaffold init` in the project to add alembic.ini and migrations/")
+        ]));
+    }
+    let old = read_snapshot(project)?;
+    let intent = migrate::intent(domains, extra);
+    let migration =
+        migrate::plan(&old, domains, &intent).map_err(|problems| migration_errors(project, domains, &problems))?;
+    if migration.is_empty() && old.tables == migration.schema.tables {
+        return Ok(None);
+    }
+    let mut texts = Vec::new();
+    for entry in std::fs::read_dir(&versions).with_context(|| format!("cannot list {}", versions.display()))? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "py") {
+            texts.push(std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?);
+        }
+    }
+    let parent = migrate::revision::head(texts.iter().map(String::as_str))
+        .map_err(|m| Diagnostics(vec![Diagnostic::file(migrate::VERSIONS_DIR, m)]))?;
+    let mut schema = migration.schema.clone();
+    let rev = migrate::revision::revision_id(parent.as_deref(), message, &schema.to_json());
+    schema.revision = Some(rev.clone());
+    let text = migrate::revision::render(&project.config.package, message, &rev, parent.as_deref(), &migration);
+    let name = migrate::revision::file_name(&migrate::revision::today(), &rev, message);
+    let rel = format!("{}/{name}", migrate::VERSIONS_DIR);
+    if dry_run {
+        reporter.line(&text);
+        return Ok(Some(rel));
+    }
+    apply::write_atomic(&project.root.join(&rel), &text)?;
+    reporter.file(Verb::Create, &rel);
+    let snapshot_existed = project.root.join(migrate::SNAPSHOT_PATH).is_file();
+    apply::write_atomic(&project.root.join(migrate::SNAPSHOT_PATH), &schema.to_json())?;
+    reporter.file(
+        if snapshot_existed { Verb::Update } else { Verb::Create },
+        migrate::SNAPSHOT_PATH,
+    );
+    for line in &migration.upgrade.summary {
+        reporter.note(&format!("  {line}"));
+    }
+    Ok(Some(rel))
+}
+
+/// Migration problems as diagnostics at the field (or the spec's first line).
+fn migration_errors(project: &Project, domains: &Domains, problems: &[migrate::Problem]) -> anyhow::Error {
+    let diagnostics = problems
+        .iter()
+        .map(|p| {
+            let Some(domain) = domains.get(&p.domain) else {
+                return Diagnostic::file(migrate::SNAPSHOT_PATH, p.message.clone()).with_help(p.help.clone());
+            };
+            let text = std::fs::read_to_string(project.root.join(&domain.spec_path)).unwrap_or_default();
+            let source = crate::diag::Source::new(&domain.spec_path, text);
+            let span = p
+                .field
+                .as_deref()
+                .and_then(|f| domain.field(f))
+                .map_or(0..0, |f| f.span.clone());
+            source.error(span, p.message.clone()).with_help(p.help.clone())
+        })
+        .collect();
+    Diagnostics::sorted(diagnostics).into()
+}
+
+/// `--backfill DOMAIN.FIELD=VALUE` values, read as the field's type.
+fn cli_backfills(
+    domains: &Domains,
+    given: &[String],
+) -> anyhow::Result<std::collections::BTreeMap<(String, String), serde_json::Value>> {
+    use crate::spec::FieldKind;
+    let mut out = std::collections::BTreeMap::new();
+    let usage = |m: String| -> anyhow::Error {
+        Diagnostics(vec![
+            Diagnostic::file("--backfill", m).with_help("write DOMAIN.FIELD=VALUE, e.g. --backfill artwork.year=2000"),
+        ])
+        .into()
+    };
+    for item in given {
+        let Some((target, value)) = item.split_once('=') else {
+            return Err(usage(format!("'{item}' has no '='")));
+        };
+        let Some((domain, field)) = target.split_once('.') else {
+            return Err(usage(format!("'{target}' is not DOMAIN.FIELD")));
+        };
+        let Some(f) = domains.get(domain).and_then(|d| d.field(field)) else {
+            return Err(usage(format!("no field '{field}' in a domain '{domain}'")));
+        };
+        let json = match &f.kind {
+            FieldKind::Int(_) | FieldKind::BigInt(_) => value
+                .parse::<i64>()
+                .map(serde_json::Value::from)
+                .map_err(|_| usage(format!("{target} is an integer, not '{value}'")))?,
+            FieldKind::Float(_) | FieldKind::Decimal { .. } => {
+                if value.parse::<f64>().is_ok_and(f64::is_finite) {
+                    serde_json::Value::String(value.to_owned())
+                } else {
+                    return Err(usage(format!("{target} is a number, not '{value}'")));
+                }
+            }
+            FieldKind::Bool => match value {
+                "true" => serde_json::Value::Bool(true),
+                "false" => serde_json::Value::Bool(false),
+                _ => return Err(usage(format!("{target} is true or false, not '{value}'"))),
+            },
+            FieldKind::Enum { values } if !values.iter().any(|v| v == value) => {
+                return Err(usage(format!(
+                    "'{value}' is not a value of {target} ({})",
+                    values.join(", ")
+                )));
+            }
+            FieldKind::Json => return Err(usage(format!("{target} is a json field; it cannot be backfilled"))),
+            _ => serde_json::Value::String(value.to_owned()),
+        };
+        out.insert((domain.to_owned(), field.to_owned()), json);
+    }
+    Ok(out)
 }

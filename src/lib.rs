@@ -11,6 +11,7 @@ pub mod config;
 pub mod diag;
 pub mod layout;
 pub mod load;
+pub mod migrate;
 pub mod names;
 pub mod output;
 pub mod plan;
@@ -54,6 +55,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::NewDomain(args) => commands::new_domain(&base, &args, &reporter),
         Command::Generate(args) => commands::generate(&base, &args, &reporter),
         Command::Check(args) => commands::check(&base, &args, &reporter),
+        Command::Migrate(args) => commands::migrate(&base, &args, &reporter),
         Command::RemoveDomain(args) => commands::remove_domain(&base, &args, &reporter),
         Command::List(args) => commands::list(&base, &args, &reporter),
         Command::Schema => {

@@ -175,7 +175,7 @@ pub fn foreign_key_name(table: &str, field: &str) -> String {
 
 /// `name` within PostgreSQL's 63 bytes: a longer one keeps its first 54
 /// characters and gains 8 hex digits of its SHA-256.
-fn postgres_name(name: String) -> String {
+pub fn postgres_name(name: String) -> String {
     const POSTGRES_MAX: usize = 63;
     if name.len() <= POSTGRES_MAX {
         return name;

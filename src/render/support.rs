@@ -9,6 +9,7 @@ use crate::sections::stamp;
 
 fixed_templates!(render_all, "support/", {
     DbTypes => "support/package/db/types.py",
+    DbMigration => "support/package/db/migration.py",
     Error => "support/package/error/__init__.py",
     ErrorHandler => "support/package/middleware/error_handler.py",
     BaseRepository => "support/package/domain/shared/base_repository.py",

@@ -1,0 +1,831 @@
+//! From one schema to another: the Python statements of an alembic
+//! migration. The same function writes the upgrade (old → new) and the
+//! downgrade (new → old), so every step has its inverse by construction;
+//! a direction that needs a value nobody gave (a required column brought
+//! back) is a [`Problem`], which makes `migrate` exit 2 for an upgrade and
+//! the downgrade refuse to run.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use super::schema::{Checks, Column, ColumnType, Schema, Table, index_name};
+use crate::render::py;
+
+/// What a migration changes, beyond the two schemas: renames declared in
+/// the specs and values for rows that need one.
+#[derive(Debug, Clone, Default)]
+pub struct Intent {
+    /// Domain renamed → its previous name.
+    pub domain_renames: BTreeMap<String, String>,
+    /// (domain, field) → the field's previous name.
+    pub field_renames: BTreeMap<(String, String), String>,
+    /// (domain, field) → the value rows get when the column becomes required.
+    pub backfills: BTreeMap<(String, String), Value>,
+}
+
+impl Intent {
+    /// The intent of going back: renames reversed, backfills from `to`'s
+    /// defaults.
+    pub fn reversed(&self, to: &Schema) -> Self {
+        let domain_renames: BTreeMap<String, String> = self
+            .domain_renames
+            .iter()
+            .map(|(n, o)| (o.clone(), n.clone()))
+            .collect();
+        let field_renames = self
+            .field_renames
+            .iter()
+            .map(|((domain, new), old)| {
+                let old_domain = self.domain_renames.get(domain).unwrap_or(domain).clone();
+                ((old_domain, old.clone()), new.clone())
+            })
+            .collect();
+        Self {
+            domain_renames,
+            field_renames,
+            backfills: defaults_of(to),
+        }
+    }
+}
+
+/// Every column default of `schema`, as backfills.
+pub fn defaults_of(schema: &Schema) -> BTreeMap<(String, String), Value> {
+    let mut out = BTreeMap::new();
+    for (domain, t) in &schema.tables {
+        for c in &t.columns {
+            if let Some(v) = &c.default {
+                out.insert((domain.clone(), c.name.clone()), v.clone());
+            }
+        }
+    }
+    out
+}
+
+/// A change the migration cannot make on its own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub domain: String,
+    pub field: Option<String>,
+    pub message: String,
+    pub help: String,
+}
+
+/// The statements of one direction, and a line per change for people.
+#[derive(Debug, Default)]
+pub struct Code {
+    pub lines: Vec<String>,
+    pub summary: Vec<String>,
+}
+
+impl Code {
+    fn line(&mut self, text: impl Into<String>) {
+        self.lines.push(text.into());
+    }
+}
+
+/// The statements that turn a database of schema `old` into one of `new`.
+pub fn transform(old: &Schema, new: &Schema, intent: &Intent) -> Result<Code, Vec<Problem>> {
+    let mut code = Code::default();
+    let mut problems = Vec::new();
+
+    // Which old table each new one continues.
+    let mut matched: Vec<(&String, &Table, &Table)> = Vec::new();
+    let mut created: Vec<(&String, &Table)> = Vec::new();
+    let mut continued: BTreeSet<&String> = BTreeSet::new();
+    for (domain, table) in &new.tables {
+        match predecessor_table(old, new, domain, intent) {
+            Some((old_domain, old_table)) => {
+                continued.insert(old_domain);
+                matched.push((domain, old_table, table));
+            }
+            None => created.push((domain, table)),
+        }
+    }
+    let dropped: Vec<(&String, &Table)> = old.tables.iter().filter(|(d, _)| !continued.contains(d)).collect();
+
+    // 1. Tables renamed.
+    for (domain, old_table, table) in &matched {
+        if old_table.name != table.name {
+            code.summary
+                .push(format!("rename table {} to {} ({domain})", old_table.name, table.name));
+            code.line(format!(
+                "op.rename_table({}, {})",
+                py::string(&old_table.name),
+                py::string(&table.name)
+            ));
+        }
+    }
+    // 2. Tables created, referenced ones first; a foreign key into a table
+    // created later (a cycle) is added once both exist.
+    let mut deferred = Vec::new();
+    let mut exists: BTreeSet<&str> = matched.iter().map(|(_, _, t)| t.name.as_str()).collect();
+    for (domain, table) in creation_order(&created) {
+        code.summary.push(format!("create table {} ({domain})", table.name));
+        create_table(&mut code, table, &exists, &mut deferred);
+        exists.insert(&table.name);
+    }
+    for (table, column) in deferred {
+        let r = column.references.as_ref().expect("deferred keys are references");
+        code.line(format!(
+            "with op.batch_alter_table({}) as batch_op:",
+            py::string(&table.name)
+        ));
+        code.line(format!("    {}", create_foreign_key(&column.name, r)));
+    }
+    // 3. Tables changed.
+    for (domain, old_table, table) in &matched {
+        if let Err(mut p) = alter_table(&mut code, domain, old_table, table, intent) {
+            problems.append(&mut p);
+        }
+    }
+    // 4. Tables dropped, referencing ones first.
+    let order = drop_order(&dropped);
+    // Keys between dropped tables that a cycle would leave in the way.
+    for (i, (_, table)) in order.iter().enumerate() {
+        for c in &table.columns {
+            if let Some(r) = &c.references
+                && r.table != table.name
+                && order[..i].iter().any(|(_, t)| t.name == r.table)
+            {
+                code.line(format!(
+                    "with op.batch_alter_table({}) as batch_op:",
+                    py::string(&table.name)
+                ));
+                code.line(format!(
+                    "    batch_op.drop_constraint({}, type_=\"foreignkey\")",
+                    py::string(&r.name)
+                ));
+            }
+        }
+    }
+    for (domain, table) in &order {
+        code.summary.push(format!("drop table {} ({domain})", table.name));
+        for c in &table.columns {
+            if c.index {
+                code.line(format!(
+                    "op.drop_index({}, table_name={})",
+                    py::string(&index_name(&table.name, &c.name)),
+                    py::string(&table.name)
+                ));
+            }
+        }
+        code.line(format!("op.drop_table({})", py::string(&table.name)));
+        for c in &table.columns {
+            if let ColumnType::Enum { name, .. } = &c.ty {
+                code.line(format!("m.drop_enum({})", py::string(name)));
+            }
+        }
+    }
+    if problems.is_empty() { Ok(code) } else { Err(problems) }
+}
+
+/// The old table that the new schema's `domain` continues: its own, or the
+/// one it is renamed from (unless that name is still in use).
+pub fn predecessor_table<'a>(
+    old: &'a Schema,
+    new: &Schema,
+    domain: &str,
+    intent: &Intent,
+) -> Option<(&'a String, &'a Table)> {
+    let renamed = intent
+        .domain_renames
+        .get(domain)
+        .filter(|before| !new.tables.contains_key(*before));
+    renamed
+        .and_then(|before| old.tables.get_key_value(before))
+        .or_else(|| old.tables.get_key_value(domain))
+}
+
+/// The old column that `column` of the new table continues: its own, or
+/// the one it is renamed from (unless that name is still in use).
+pub fn predecessor_column<'a>(
+    old: &'a Table,
+    new: &Table,
+    domain: &str,
+    column: &str,
+    intent: &Intent,
+) -> Option<&'a Column> {
+    let renamed = intent
+        .field_renames
+        .get(&(domain.to_owned(), column.to_owned()))
+        .filter(|before| new.column(before).is_none());
+    renamed
+        .and_then(|before| old.column(before))
+        .or_else(|| old.column(column))
+}
+
+/// New tables in an order where a referenced table comes before the tables
+/// that reference it, as far as cycles allow.
+fn creation_order<'a>(created: &[(&'a String, &'a Table)]) -> Vec<(&'a String, &'a Table)> {
+    let mut left: Vec<(&String, &Table)> = created.to_vec();
+    let mut out = Vec::new();
+    while !left.is_empty() {
+        let ready = left.iter().position(|(_, t)| {
+            t.columns.iter().all(|c| {
+                c.references
+                    .as_ref()
+                    .is_none_or(|r| r.table == t.name || !left.iter().any(|(_, o)| o.name == r.table))
+            })
+        });
+        out.push(left.remove(ready.unwrap_or(0)));
+    }
+    out
+}
+
+/// Dropped tables, those that reference others first.
+fn drop_order<'a>(dropped: &[(&'a String, &'a Table)]) -> Vec<(&'a String, &'a Table)> {
+    let mut order = creation_order(dropped);
+    order.reverse();
+    order
+}
+
+fn create_table<'a>(
+    code: &mut Code,
+    table: &'a Table,
+    exists: &BTreeSet<&str>,
+    deferred: &mut Vec<(&'a Table, &'a Column)>,
+) {
+    // op.create_table creates the enum types of its columns.
+    code.line("op.create_table(");
+    code.line(format!("    {},", py::string(&table.name)));
+    let id = match table.id {
+        crate::spec::IdKind::Int => "sa.Column(\"id\", sa.Integer(), autoincrement=True, nullable=False)".to_owned(),
+        kind => format!(
+            "sa.Column(\"id\", {}, nullable=False)",
+            sa_type(&ColumnType::of_id(kind))
+        ),
+    };
+    code.line(format!("    {id},"));
+    for c in &table.columns {
+        code.line(format!("    {},", sa_column(c, None)));
+    }
+    code.line("    sa.PrimaryKeyConstraint(\"id\"),");
+    for c in &table.columns {
+        if let Some(r) = &c.references {
+            if r.table == table.name || exists.contains(r.table.as_str()) {
+                code.line(format!("    {},", foreign_key_constraint(&c.name, r)));
+            } else {
+                deferred.push((table, c));
+            }
+        }
+    }
+    for c in &table.columns {
+        if let Some(name) = &c.unique {
+            code.line(format!(
+                "    sa.UniqueConstraint({}, name={}),",
+                py::string(&c.name),
+                py::string(name)
+            ));
+        }
+    }
+    code.line(")");
+    for c in &table.columns {
+        if c.index {
+            code.line(create_index(&table.name, &c.name));
+        }
+    }
+}
+
+fn create_index(table: &str, column: &str) -> String {
+    format!(
+        "op.create_index({}, {}, [{}])",
+        py::string(&index_name(table, column)),
+        py::string(table),
+        py::string(column)
+    )
+}
+
+fn foreign_key_constraint(column: &str, r: &super::schema::Reference) -> String {
+    format!(
+        "sa.ForeignKeyConstraint([{}], [{}], name={}, ondelete={})",
+        py::string(column),
+        py::string(&format!("{}.id", r.table)),
+        py::string(&r.name),
+        py::string(&r.on_delete)
+    )
+}
+
+fn create_foreign_key(column: &str, r: &super::schema::Reference) -> String {
+    format!(
+        "batch_op.create_foreign_key({}, {}, [{}], [\"id\"], ondelete={})",
+        py::string(&r.name),
+        py::string(&r.table),
+        py::string(column),
+        py::string(&r.on_delete)
+    )
+}
+
+/// `sa.Column(...)` of a column; `nullable` overrides the column's own.
+fn sa_column(c: &Column, nullable: Option<bool>) -> String {
+    let nullable = if nullable.unwrap_or(c.nullable) {
+        "True"
+    } else {
+        "False"
+    };
+    format!(
+        "sa.Column({}, {}, nullable={nullable})",
+        py::string(&c.name),
+        sa_type(&c.ty)
+    )
+}
+
+/// The SQLAlchemy type of a column, as the models declare it.
+pub fn sa_type(ty: &ColumnType) -> String {
+    match ty {
+        ColumnType::Str { length } => format!("sa.String(length={length})"),
+        ColumnType::Text => "sa.Text()".into(),
+        ColumnType::Int => "sa.Integer()".into(),
+        ColumnType::Bigint => "sa.BigInteger()".into(),
+        ColumnType::Float => "sa.Float()".into(),
+        ColumnType::Decimal { precision, scale } => format!("sa.Numeric(precision={precision}, scale={scale})"),
+        ColumnType::Bool => "sa.Boolean()".into(),
+        ColumnType::Date => "sa.Date()".into(),
+        ColumnType::Datetime => "UtcDateTime()".into(),
+        ColumnType::Uuid => "sa.Uuid()".into(),
+        ColumnType::Json => "sa.JSON()".into(),
+        ColumnType::Enum { name, values } => {
+            let mut args: Vec<String> = values.iter().map(|v| py::string(v)).collect();
+            args.push(format!("name={}", py::string(name)));
+            format!("sa.Enum({})", args.join(", "))
+        }
+    }
+}
+
+/// The PostgreSQL type a `USING` cast converts to.
+fn pg_type(ty: &ColumnType) -> String {
+    match ty {
+        ColumnType::Str { length } => format!("varchar({length})"),
+        ColumnType::Text => "text".into(),
+        ColumnType::Int => "integer".into(),
+        ColumnType::Bigint => "bigint".into(),
+        ColumnType::Float => "double precision".into(),
+        ColumnType::Decimal { precision, scale } => format!("numeric({precision}, {scale})"),
+        ColumnType::Bool => "boolean".into(),
+        ColumnType::Date => "date".into(),
+        ColumnType::Datetime => "timestamp".into(),
+        ColumnType::Uuid => "uuid".into(),
+        ColumnType::Json => "json".into(),
+        ColumnType::Enum { name, .. } => format!("\"{name}\""),
+    }
+}
+
+/// A Python literal of a JSON scalar (a decimal is kept as its text).
+fn py_value(v: &Value, ty: &ColumnType) -> String {
+    match v {
+        Value::Bool(true) => "True".into(),
+        Value::Bool(false) => "False".into(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) if matches!(ty, ColumnType::Decimal { .. }) => format!("Decimal({})", py::string(s)),
+        Value::String(s) if matches!(ty, ColumnType::Float) => s.clone(),
+        Value::String(s) => py::string(s),
+        other => py::string(&other.to_string()),
+    }
+}
+
+/// A bound of the spec as a Python number for the column's type.
+fn py_bound(text: &str, ty: &ColumnType) -> String {
+    match ty {
+        ColumnType::Decimal { .. } => format!("Decimal({})", py::string(text)),
+        _ => text.to_owned(),
+    }
+}
+
+/// The rows check and the cast that a type change needs, or why it cannot
+/// be made.
+fn cast_checks(table: &str, column: &str, from: &ColumnType, to: &ColumnType) -> Result<Vec<String>, String> {
+    use ColumnType as T;
+    let t = py::string(table);
+    let c = py::string(column);
+    let longer = |n: u32| format!("m.refuse_longer({t}, {c}, {n})");
+    let within = |lo: &str, hi: &str, ty: &ColumnType| {
+        format!(
+            "m.refuse_outside({t}, {c}, ge={}, le={})",
+            py_bound(lo, ty),
+            py_bound(hi, ty)
+        )
+    };
+    let digits = |precision: u32, scale: u32| {
+        // |value| < 10^(precision − scale)
+        let limit = format!("1e{}", precision - scale);
+        format!("m.refuse_outside({t}, {c}, gt=-{limit}, lt={limit})")
+    };
+    Ok(match (from, to) {
+        (a, b) if a == b => vec![],
+        (T::Str { length: a }, T::Str { length: b }) if b >= a => vec![],
+        (T::Str { .. } | T::Text | T::Enum { .. }, T::Str { length }) => vec![longer(*length)],
+        (T::Str { .. } | T::Text | T::Enum { .. }, T::Text) => vec![],
+        (T::Int | T::Bigint, T::Str { length }) => {
+            if *length >= 20 {
+                vec![]
+            } else {
+                vec![longer(*length)]
+            }
+        }
+        (T::Int | T::Bigint, T::Text) => vec![],
+        (T::Int, T::Bigint | T::Float) => vec![],
+        (T::Bigint, T::Int) => vec![within("-2147483648", "2147483647", to)],
+        (T::Bigint, T::Float) | (T::Decimal { .. }, T::Float) => vec![],
+        (T::Int | T::Bigint | T::Float, T::Decimal { precision, scale }) => vec![digits(*precision, *scale)],
+        (
+            T::Decimal {
+                precision: p0,
+                scale: s0,
+            },
+            T::Decimal { precision, scale },
+        ) => {
+            if precision - scale >= p0 - s0 {
+                vec![]
+            } else {
+                vec![digits(*precision, *scale)]
+            }
+        }
+        (T::Enum { values: a, .. }, T::Enum { values: b, .. }) => {
+            let removed: Vec<&String> = a.iter().filter(|v| !b.contains(v)).collect();
+            if removed.is_empty() {
+                vec![]
+            } else {
+                let list: Vec<String> = removed.iter().map(|v| py::string(v)).collect();
+                vec![format!("m.refuse_values({t}, {c}, [{}])", list.join(", "))]
+            }
+        }
+        (T::Str { .. } | T::Text, T::Enum { values, .. }) => {
+            let list: Vec<String> = values.iter().map(|v| py::string(v)).collect();
+            vec![format!("m.refuse_other_values({t}, {c}, [{}])", list.join(", "))]
+        }
+        _ => {
+            return Err(format!("a migration cannot convert {} to {}", from.kind(), to.kind()));
+        }
+    })
+}
+
+/// Checks that the rows meet constraints narrower than before.
+fn narrowing_checks(table: &str, column: &Column, old: &Checks) -> Vec<String> {
+    let new = &column.checks;
+    let t = py::string(table);
+    let c = py::string(&column.name);
+    let mut out = Vec::new();
+    if let Some(n) = new.min_length
+        && old.min_length.is_none_or(|o| o < n)
+    {
+        out.push(format!("m.refuse_shorter({t}, {c}, {n})"));
+    }
+    if let Some(n) = new.max_length
+        && old.max_length.is_none_or(|o| o > n)
+    {
+        out.push(format!("m.refuse_longer({t}, {c}, {n})"));
+    }
+    let num = |s: &Option<String>| s.as_deref().and_then(|s| s.parse::<f64>().ok());
+    let raised = |new_b: &Option<String>, old_b: &Option<String>, lower: bool| match (num(new_b), num(old_b)) {
+        (Some(n), Some(o)) => {
+            if lower {
+                n > o
+            } else {
+                n < o
+            }
+        }
+        (Some(_), None) => true,
+        _ => false,
+    };
+    // A bound replaced by its strict or inclusive sibling counts as new.
+    let lower_narrowed = raised(&new.ge, &old.ge, true)
+        || raised(&new.gt, &old.gt, true)
+        || (new.ge.is_some() && old.gt.is_some())
+        || (new.gt.is_some() && old.ge.is_some());
+    let upper_narrowed = raised(&new.le, &old.le, false)
+        || raised(&new.lt, &old.lt, false)
+        || (new.le.is_some() && old.lt.is_some())
+        || (new.lt.is_some() && old.le.is_some());
+    if lower_narrowed || upper_narrowed {
+        let mut kw = Vec::new();
+        for (key, b) in [("ge", &new.ge), ("gt", &new.gt), ("le", &new.le), ("lt", &new.lt)] {
+            if let Some(b) = b {
+                kw.push(format!("{key}={}", py_bound(b, &column.ty)));
+            }
+        }
+        out.push(format!("m.refuse_outside({t}, {c}, {})", kw.join(", ")));
+    }
+    out
+}
+
+/// The statements that change table `old` into `new` (already renamed).
+fn alter_table(code: &mut Code, domain: &str, old: &Table, new: &Table, intent: &Intent) -> Result<(), Vec<Problem>> {
+    let t = &new.name;
+    let tq = py::string(t);
+    let mut problems = Vec::new();
+    let problem = |field: &str, message: String, help: String| Problem {
+        domain: domain.to_owned(),
+        field: Some(field.to_owned()),
+        message,
+        help,
+    };
+    if old.id != new.id {
+        return Err(vec![Problem {
+            domain: domain.to_owned(),
+            field: None,
+            message: format!(
+                "a migration cannot change the id of {t} from {} to {}",
+                old.id.as_str(),
+                new.id.as_str()
+            ),
+            help: "keep `id` as it was, or create a new domain and move the rows by hand".into(),
+        }]);
+    }
+
+    // Columns paired by name or declared rename.
+    let mut pairs: Vec<(&Column, &Column)> = Vec::new();
+    let mut added: Vec<&Column> = Vec::new();
+    let mut kept: BTreeSet<&str> = BTreeSet::new();
+    for c in &new.columns {
+        match predecessor_column(old, new, domain, &c.name, intent) {
+            Some(o) => {
+                kept.insert(&o.name);
+                pairs.push((o, c));
+            }
+            None => added.push(c),
+        }
+    }
+    let removed: Vec<&Column> = old.columns.iter().filter(|c| !kept.contains(c.name.as_str())).collect();
+
+    let mut pre = Vec::new(); // checks and backfills, on the old column names
+    let mut pg_before = Vec::new(); // enum types created, renamed or extended
+    let mut index_drops = Vec::new();
+    let mut batch = Vec::new();
+    let mut after_batch = Vec::new(); // backfills of new columns
+    let mut tighten = Vec::new(); // new required columns made NOT NULL
+    let mut pg_after = Vec::new(); // enum types replaced or dropped
+    let mut index_creates = Vec::new();
+    let renamed_table = old.name != new.name;
+
+    for c in &removed {
+        code.summary.push(format!("drop column {t}.{}", c.name));
+        if c.index {
+            index_drops.push(format!(
+                "op.drop_index({}, table_name={tq})",
+                py::string(&index_name(&old.name, &c.name))
+            ));
+        }
+        if let Some(u) = &c.unique {
+            batch.push(format!("batch_op.drop_constraint({}, type_=\"unique\")", py::string(u)));
+        }
+        if let Some(r) = &c.references {
+            batch.push(format!(
+                "batch_op.drop_constraint({}, type_=\"foreignkey\")",
+                py::string(&r.name)
+            ));
+        }
+        batch.push(format!("batch_op.drop_column({})", py::string(&c.name)));
+        if let ColumnType::Enum { name, .. } = &c.ty {
+            pg_after.push(format!("m.drop_enum({})", py::string(name)));
+        }
+    }
+
+    for (o, c) in &pairs {
+        let oq = py::string(&o.name);
+        let cq = py::string(&c.name);
+        // Indexes carry the table's and the column's names.
+        let index_moves = renamed_table || o.name != c.name;
+        if o.index && (!c.index || index_moves) {
+            index_drops.push(format!(
+                "op.drop_index({}, table_name={tq})",
+                py::string(&index_name(&old.name, &o.name))
+            ));
+        }
+        if c.index && (!o.index || index_moves) {
+            index_creates.push(create_index(t, &c.name));
+        }
+        if o.name != c.name {
+            code.summary.push(format!("rename column {t}.{} to {}", o.name, c.name));
+            batch.push(format!("batch_op.alter_column({oq}, new_column_name={cq})"));
+        }
+        // Type.
+        let same_family = matches!((&o.ty, &c.ty), (ColumnType::Enum { .. }, ColumnType::Enum { .. }));
+        match cast_checks(t, &o.name, &o.ty, &c.ty) {
+            Err(why) => problems.push(problem(
+                &c.name,
+                format!("{why} ({t}.{})", c.name),
+                "add a new field, copy the values over in a migration of your own, then remove the old field".into(),
+            )),
+            Ok(checks) => {
+                pre.extend(checks);
+                if let (ColumnType::Enum { name: a, values: va }, ColumnType::Enum { name: b, values: vb }) =
+                    (&o.ty, &c.ty)
+                {
+                    if a != b {
+                        pg_before.push(format!("m.rename_enum({}, {})", py::string(a), py::string(b)));
+                    }
+                    let new_values: Vec<(String, Option<String>)> = vb
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, v)| !va.contains(v))
+                        .map(|(i, v)| (v.clone(), i.checked_sub(1).map(|p| vb[p].clone())))
+                        .collect();
+                    if !new_values.is_empty() {
+                        code.summary.push(format!(
+                            "add {} to enum {b}",
+                            new_values
+                                .iter()
+                                .map(|(v, _)| v.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ));
+                        let pairs: Vec<String> = new_values
+                            .iter()
+                            .map(|(v, after)| {
+                                format!(
+                                    "({}, {})",
+                                    py::string(v),
+                                    after.as_deref().map_or("None".to_owned(), py::string)
+                                )
+                            })
+                            .collect();
+                        pg_before.push(format!("m.add_enum_values({}, [{}])", py::string(b), pairs.join(", ")));
+                    }
+                    if va.iter().any(|v| !vb.contains(v)) {
+                        code.summary.push(format!("remove values from enum {b}"));
+                        let list: Vec<String> = vb.iter().map(|v| py::string(v)).collect();
+                        pg_after.push(format!(
+                            "m.replace_enum({tq}, {cq}, {}, [{}])",
+                            py::string(b),
+                            list.join(", ")
+                        ));
+                    }
+                    let longest = |v: &Vec<String>| v.iter().map(String::len).max().unwrap_or(0);
+                    if longest(va) != longest(vb) {
+                        // SQLite keeps an enum as VARCHAR(longest value).
+                        batch.push("if not m.is_postgres():".to_owned());
+                        batch.push(format!(
+                            "    batch_op.alter_column({cq}, type_={}, existing_type={})",
+                            sa_type(&c.ty),
+                            sa_type(&o.ty)
+                        ));
+                    }
+                } else if o.ty != c.ty && !same_family {
+                    code.summary
+                        .push(format!("change {t}.{} from {} to {}", c.name, o.ty.kind(), c.ty.kind()));
+                    if let ColumnType::Enum { name, values } = &c.ty {
+                        let list: Vec<String> = values.iter().map(|v| py::string(v)).collect();
+                        pg_before.push(format!("m.create_enum({}, [{}])", py::string(name), list.join(", ")));
+                    }
+                    let via_text = matches!(o.ty, ColumnType::Enum { .. }) || matches!(c.ty, ColumnType::Enum { .. });
+                    let using = format!(
+                        "\"{}\"{}::{}",
+                        c.name,
+                        if via_text { "::text" } else { "" },
+                        pg_type(&c.ty)
+                    );
+                    batch.push(format!(
+                        "batch_op.alter_column({cq}, type_={}, existing_type={}, postgresql_using={})",
+                        sa_type(&c.ty),
+                        sa_type(&o.ty),
+                        py::string(&using)
+                    ));
+                    if let ColumnType::Enum { name, .. } = &o.ty {
+                        pg_after.push(format!("m.drop_enum({})", py::string(name)));
+                    }
+                }
+            }
+        }
+        pre.extend(narrowing_checks(
+            t,
+            &Column {
+                name: o.name.clone(),
+                ..(*c).clone()
+            },
+            &o.checks,
+        ));
+        // Nullability.
+        if o.nullable && !c.nullable {
+            code.summary.push(format!("make {t}.{} required", c.name));
+            match backfill_of(domain, t, &o.name, c, intent) {
+                Some(fill) => pre.push(fill),
+                None => pre.push(format!("m.refuse_nulls({tq}, {oq})")),
+            }
+            batch.push(format!(
+                "batch_op.alter_column({cq}, nullable=False, existing_type={})",
+                sa_type(&c.ty)
+            ));
+        } else if !o.nullable && c.nullable {
+            code.summary.push(format!("make {t}.{} optional", c.name));
+            batch.push(format!(
+                "batch_op.alter_column({cq}, nullable=True, existing_type={})",
+                sa_type(&c.ty)
+            ));
+        }
+        // Unique.
+        match (&o.unique, &c.unique) {
+            (None, Some(u)) => {
+                code.summary.push(format!("make {t}.{} unique", c.name));
+                pre.push(format!("m.refuse_duplicates({tq}, {oq})"));
+                batch.push(format!("batch_op.create_unique_constraint({}, [{cq}])", py::string(u)));
+            }
+            (Some(u), None) => {
+                code.summary
+                    .push(format!("drop the unique constraint of {t}.{}", c.name));
+                batch.insert(
+                    0,
+                    format!("batch_op.drop_constraint({}, type_=\"unique\")", py::string(u)),
+                );
+            }
+            _ => {}
+        }
+        // Foreign key.
+        let same_key = match (&o.references, &c.references) {
+            (Some(a), Some(b)) => a.table == b.table && a.on_delete == b.on_delete,
+            (None, None) => true,
+            _ => false,
+        };
+        if !same_key {
+            if let Some(r) = &o.references {
+                batch.insert(
+                    0,
+                    format!(
+                        "batch_op.drop_constraint({}, type_=\"foreignkey\")",
+                        py::string(&r.name)
+                    ),
+                );
+            }
+            if let Some(r) = &c.references {
+                code.summary
+                    .push(format!("foreign key of {t}.{}: on delete {}", c.name, r.on_delete));
+                batch.push(create_foreign_key(&c.name, r));
+            }
+        }
+    }
+
+    for c in &added {
+        let cq = py::string(&c.name);
+        if let ColumnType::Enum { name, values } = &c.ty {
+            let list: Vec<String> = values.iter().map(|v| py::string(v)).collect();
+            pg_before.push(format!("m.create_enum({}, [{}])", py::string(name), list.join(", ")));
+        }
+        let needs_value = !c.nullable;
+        if needs_value {
+            match backfill_of(domain, t, &c.name, c, intent) {
+                Some(fill) => {
+                    after_batch.push(fill);
+                    tighten.push(format!(
+                        "batch_op.alter_column({cq}, nullable=False, existing_type={})",
+                        sa_type(&c.ty)
+                    ));
+                }
+                None => {
+                    problems.push(problem(
+                        &c.name,
+                        format!("new required field '{}' of {domain} needs a value for the rows {t} already has", c.name),
+                        format!(
+                            "add `backfill = ...` (or a `default`) to [fields.{}], make it optional, or run `scaffold migrate --backfill {domain}.{}=VALUE`",
+                            c.name, c.name
+                        ),
+                    ));
+                    continue;
+                }
+            }
+        }
+        code.summary.push(format!("add column {t}.{}", c.name));
+        batch.push(format!("batch_op.add_column({})", sa_column(c, Some(true))));
+        if let Some(u) = &c.unique {
+            batch.push(format!("batch_op.create_unique_constraint({}, [{cq}])", py::string(u)));
+        }
+        if let Some(r) = &c.references {
+            batch.push(create_foreign_key(&c.name, r));
+        }
+        if c.index {
+            index_creates.push(create_index(t, &c.name));
+        }
+    }
+
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    code.lines.extend(pre);
+    code.lines.extend(pg_before);
+    code.lines.extend(index_drops);
+    for (block, lines) in [(true, batch), (false, after_batch), (true, tighten)] {
+        if lines.is_empty() {
+            continue;
+        }
+        if block {
+            code.line(format!("with op.batch_alter_table({tq}) as batch_op:"));
+            for l in lines {
+                code.line(format!("    {l}"));
+            }
+        } else {
+            code.lines.extend(lines);
+        }
+    }
+    code.lines.extend(pg_after);
+    code.lines.extend(index_creates);
+    Ok(())
+}
+
+/// The statement that fills a column's null rows (`{column}` stands for its
+/// name), from the intent's backfills or the time of the migration.
+fn backfill_of(domain: &str, table: &str, column: &str, c: &Column, intent: &Intent) -> Option<String> {
+    let (t, col) = (py::string(table), py::string(column));
+    if c.now {
+        return Some(format!("m.backfill_now({t}, {col})"));
+    }
+    let value = intent.backfills.get(&(domain.to_owned(), c.name.clone()))?;
+    Some(format!("m.backfill({t}, {col}, {})", py_value(value, &c.ty)))
+}

@@ -131,9 +131,15 @@ pub fn new_domain(base: &Path, args: &NewDomainArgs, reporter: &Reporter) -> any
     spec.once(spec_rel.clone(), text);
     let planned = domain_outcomes(&project, &domains, &[name.to_owned()], spec)?;
     let status = write_outcomes(&project, &planned, &WriteMode::default(), reporter)?;
+    let migrated = status == ExitStatus::Success && migrate_new_tables(&project, &domains, name, reporter)?;
     let d = &domains[name];
     reporter.say("");
     reporter.say("Next:");
+    if !migrated && project.root.join(migrate::VERSIONS_DIR).is_dir() {
+        reporter.say(&format!(
+            "  scaffold migrate -m \"add {name}\"   # the revision that creates its table"
+        ));
+    }
     reporter.say(&format!(
         "  edit {spec_rel} (descriptions, constraints, [api]) and run `scaffold generate {name}`"
     ));
@@ -143,6 +149,33 @@ pub fn new_domain(base: &Path, args: &NewDomainArgs, reporter: &Reporter) -> any
         project.config.package, project.config.api_prefix, d.names.url
     ));
     Ok(status)
+}
+
+/// Like `rails generate model`, a new domain comes with the revision that
+/// creates its table, when creating tables is all the specs changed since
+/// the last migration (other changes need their own message and review).
+fn migrate_new_tables(project: &Project, domains: &Domains, name: &str, reporter: &Reporter) -> anyhow::Result<bool> {
+    if !project.root.join(migrate::VERSIONS_DIR).is_dir() {
+        return Ok(false);
+    }
+    let old = read_snapshot(project)?;
+    let intent = migrate::intent(domains, &std::collections::BTreeMap::new());
+    let Ok(migration) = migrate::plan(&old, domains, &intent) else {
+        return Ok(false);
+    };
+    let only_creates = migration.upgrade.summary.iter().all(|s| s.starts_with("create table"));
+    if !only_creates || migration.is_empty() {
+        return Ok(false);
+    }
+    let written = write_migration(
+        project,
+        domains,
+        &format!("add {name}"),
+        &std::collections::BTreeMap::new(),
+        false,
+        reporter,
+    )?;
+    Ok(written.is_some())
 }
 
 /// Errors of the spec `new-domain` was about to write (such as a ref to a
@@ -513,18 +546,20 @@ fn check_tree(base: &Path, args: &CheckArgs, reporter: &Reporter) -> anyhow::Res
             format!("{} stale", findings.len())
         }
     );
-    let fix = if findings.iter().all(|f| f.state == State::Unmigrated) {
-        MIGRATE_FIX
-    } else if findings
-        .iter()
-        .all(|f| matches!(f.state, State::Orphan | State::Unmigrated))
-    {
-        "to fix: delete the orphaned files (or restore their specs) and commit the result"
-    } else if findings.iter().any(|f| f.state == State::Conflict) {
-        "to fix: move hand edits into custom sections or the spec, then run `scaffold generate` (or `scaffold generate --force`), and commit the result"
+    let code_fix = findings.iter().filter(|f| f.state != State::Unmigrated);
+    let mut fix = if findings.iter().all(|f| f.state == State::Unmigrated) {
+        MIGRATE_FIX.to_owned()
+    } else if code_fix.clone().all(|f| f.state == State::Orphan) {
+        "to fix: delete the orphaned files (or restore their specs) and commit the result".to_owned()
+    } else if code_fix.clone().any(|f| f.state == State::Conflict) {
+        "to fix: move hand edits into custom sections or the spec, then run `scaffold generate` (or `scaffold generate --force`), and commit the result".to_owned()
     } else {
-        "to fix: run `scaffold generate` and commit the result"
+        "to fix: run `scaffold generate` and commit the result".to_owned()
     };
+    if findings.len() > 1 && findings.iter().any(|f| f.state == State::Unmigrated) {
+        fix += "; then run `scaffold migrate -m \"what changed\"` and commit the revision";
+    }
+    let fix = fix.as_str();
     match args.format {
         CheckFormat::Human => {
             for f in &findings {
@@ -938,7 +973,7 @@ fn write_migration(
     let rev = migrate::revision::revision_id(parent.as_deref(), message, &schema.to_json());
     schema.revision = Some(rev.clone());
     let text = migrate::revision::render(&project.config.package, message, &rev, parent.as_deref(), &migration);
-    let name = migrate::revision::file_name(&migrate::revision::today(), &rev, message);
+    let name = migrate::revision::file_name(&migrate::revision::date_of(now_for_files()), &rev, message);
     let rel = format!("{}/{name}", migrate::VERSIONS_DIR);
     if dry_run {
         reporter.line(&text);
@@ -953,9 +988,22 @@ fn write_migration(
         migrate::SNAPSHOT_PATH,
     );
     for line in &migration.upgrade.summary {
-        reporter.note(&format!("  {line}"));
+        reporter.say(&format!("{:>10}    {line}", ""));
     }
     Ok(Some(rel))
+}
+
+/// Seconds since the epoch for names of new files: `SOURCE_DATE_EPOCH`
+/// when set (reproducible builds' convention), else the clock.
+fn now_for_files() -> u64 {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs())
+        })
 }
 
 /// Migration problems as diagnostics at the field (or the spec's first line).

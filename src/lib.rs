@@ -157,6 +157,10 @@ mod tests {
             ("render::py", include_str!("render/py.rs")),
             ("render::samples", include_str!("render/samples.rs")),
             ("render::support", include_str!("render/support.rs")),
+            ("migrate", include_str!("migrate/mod.rs")),
+            ("migrate::schema", include_str!("migrate/schema.rs")),
+            ("migrate::steps", include_str!("migrate/steps.rs")),
+            ("migrate::revision", include_str!("migrate/revision.rs")),
         ];
         for (module, source) in pure {
             // Tests beside the code may read fixtures.

@@ -158,7 +158,7 @@ fn check_passes_on_fresh_code_and_reports_each_kind_of_drift() {
     let ok = scaffold(dir.path(), &["check"]);
     assert_eq!(ok.code, 0, "{}", ok.transcript());
     assert!(
-        ok.stdout.ends_with("checked 1 domain, 19 files: up to date\n"),
+        ok.stdout.ends_with("checked 1 domain, 20 files: up to date\n"),
         "{}",
         ok.stdout
     );
@@ -184,7 +184,7 @@ fn check_passes_on_fresh_code_and_reports_each_kind_of_drift() {
         run.stdout
     );
     assert!(
-        run.stdout.contains("checked 1 domain, 19 files: 1 stale"),
+        run.stdout.contains("checked 1 domain, 20 files: 1 stale"),
         "{}",
         run.stdout
     );
@@ -257,6 +257,17 @@ fn custom_code_survives_a_spec_change() {
     );
     let after = read(&service);
     assert!(after.contains(custom) && after.contains(imports), "{after}");
+    // The database follows with a revision; check says so until it exists.
+    let unmigrated = scaffold(dir.path(), &["check"]);
+    assert_eq!(unmigrated.code, 1, "{}", unmigrated.transcript());
+    assert!(
+        unmigrated.stdout.contains("specs changed since the last migration"),
+        "{}",
+        unmigrated.stdout
+    );
+    let migrate = scaffold(dir.path(), &["migrate", "-m", "add year to artists"]);
+    assert_eq!(migrate.code, 0, "{}", migrate.transcript());
+    assert!(migrate.stdout.contains("add column artists.year"), "{}", migrate.stdout);
     assert_eq!(scaffold(dir.path(), &["check"]).code, 0);
 }
 
@@ -345,6 +356,7 @@ fn deleted_specs_leave_orphans_that_check_reports() {
     }
     std::fs::remove_file(dir.path().join("tests/api/test_artist.py")).unwrap();
     assert_eq!(scaffold(dir.path(), &["generate"]).code, 0);
+    assert_eq!(scaffold(dir.path(), &["migrate", "-m", "drop artists"]).code, 0);
     assert_eq!(scaffold(dir.path(), &["check"]).code, 0);
 }
 
@@ -439,6 +451,7 @@ fn remove_domain_unregisters_and_keeps_custom_code() {
     assert!(!repo.exists());
     assert!(read(&dir.path().join(".scaffold/backup/backend/domain/artist/repository.py")).contains("NEVER"));
     assert!(!dir.path().join("backend/domain/artist").exists());
+    assert_eq!(scaffold(dir.path(), &["migrate", "-m", "drop artists"]).code, 0);
     let check = scaffold(dir.path(), &["check"]);
     assert_eq!(check.code, 0, "{}", check.transcript());
 }

@@ -72,11 +72,8 @@ pub fn file_name(date: &str, rev: &str, message: &str) -> String {
     }
 }
 
-/// Today's date (UTC) as `YYYYMMDD`.
-pub fn today() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+/// The date of `secs` since the epoch (UTC) as `YYYYMMDD`.
+pub fn date_of(secs: u64) -> String {
     let (y, m, d) = civil_from_days((secs / 86_400) as i64);
     format!("{y:04}{m:02}{d:02}")
 }

@@ -26,6 +26,7 @@ pub fn scaffold(dir: &Path, args: &[&str]) -> Run {
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        .env("SOURCE_DATE_EPOCH", "1796428800")
         .output()
         .expect("scaffold runs");
     Run {

@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from pydantic import BaseModel
 
 from backend.core.config import settings
-from backend.db.orm import create_tables, dispose_engines
+from backend.db.orm import dispose_engines, upgrade_database
 from backend.middleware.error_handler import install_error_handlers
 
 # scaffold: begin router imports
@@ -28,9 +28,9 @@ from backend.api.v1.routers import user as user_router
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Create the tables at start-up when enabled; close pools at the end."""
-    if settings.AUTO_CREATE_TABLES:
-        await create_tables()
+    """Migrate the database at start-up when enabled; close pools at the end."""
+    if settings.MIGRATE_AT_STARTUP:
+        await upgrade_database()
     yield
     await dispose_engines()
 

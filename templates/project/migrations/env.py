@@ -16,7 +16,11 @@ import {{ package }}.main  # noqa: F401  (registers every model on the metadata)
 from {{ package }}.core.config import settings
 
 config = context.config
-if config.config_file_name is not None:
+# The app migrating at start-up keeps its own logging (configure_logger).
+if config.config_file_name is not None and config.attributes.get(
+    "configure_logger",
+    True,
+):
     fileConfig(config.config_file_name)
 
 target_metadata = SQLModel.metadata

@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from pydantic import BaseModel
 
 from {{ package }}.core.config import settings
-from {{ package }}.db.orm import create_tables, dispose_engines
+from {{ package }}.db.orm import dispose_engines, upgrade_database
 from {{ package }}.middleware.error_handler import install_error_handlers
 
 # scaffold: begin router imports
@@ -18,9 +18,9 @@ from {{ package }}.middleware.error_handler import install_error_handlers
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Create the tables at start-up when enabled; close pools at the end."""
-    if settings.AUTO_CREATE_TABLES:
-        await create_tables()
+    """Migrate the database at start-up when enabled; close pools at the end."""
+    if settings.MIGRATE_AT_STARTUP:
+        await upgrade_database()
     yield
     await dispose_engines()
 

@@ -11,8 +11,8 @@ def _read_url_default(data: dict[str, Any]) -> str:
     return str(data["DATABASE_URL"])
 
 
-def _auto_create_default(data: dict[str, Any]) -> bool:
-    """Create tables at start-up by default only on SQLite."""
+def _migrate_default(data: dict[str, Any]) -> bool:
+    """Apply migrations at start-up by default only on SQLite."""
     return str(data["DATABASE_URL"]).startswith("sqlite")
 
 
@@ -33,9 +33,9 @@ class Settings(BaseSettings):
         default_factory=_read_url_default,
         description="SQLAlchemy URL for reads; defaults to DATABASE_URL.",
     )
-    AUTO_CREATE_TABLES: bool = Field(
-        default_factory=_auto_create_default,
-        description="Create missing tables at start-up (SQLite default).",
+    MIGRATE_AT_STARTUP: bool = Field(
+        default_factory=_migrate_default,
+        description="Run `alembic upgrade head` at start-up (SQLite default).",
     )
     SQLITE_BUSY_TIMEOUT_MS: int = Field(
         default=30_000,

@@ -4,9 +4,13 @@ Routers take their session from ``get_write_session_dependency`` (POST, PATCH,
 DELETE) or ``get_read_session_dependency`` (GET); services commit.
 """
 
+import asyncio
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_engine
@@ -14,6 +18,9 @@ from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from backend.core.config import settings
+
+# The project's alembic.ini, beside the package.
+ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 
 
 def _on_sqlite_connect(dbapi_connection: Any, connection_record: Any) -> None:
@@ -82,9 +89,29 @@ async def get_read_session_dependency() -> AsyncIterator[AsyncSession]:
 
 
 async def create_tables(engine: AsyncEngine | None = None) -> None:
-    """Create every table on ``SQLModel.metadata`` that does not exist yet."""
+    """Create every table on ``SQLModel.metadata`` (for the tests).
+
+    Outside the tests the schema comes from the migrations: see
+    ``upgrade_database``.
+    """
     async with (engine or write_engine).begin() as connection:
         await connection.run_sync(SQLModel.metadata.create_all)
+
+
+def _upgrade_to_head() -> None:
+    """``alembic upgrade head`` with the project's alembic.ini."""
+    config = Config(str(ALEMBIC_INI))
+    config.attributes["configure_logger"] = False
+    command.upgrade(config, "head")
+
+
+async def upgrade_database() -> None:
+    """Apply the migrations that the database lacks (``alembic upgrade head``).
+
+    Alembic runs its own event loop (migrations/env.py), so it runs in a
+    worker thread.
+    """
+    await asyncio.to_thread(_upgrade_to_head)
 
 
 async def dispose_engines() -> None:

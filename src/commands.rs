@@ -925,7 +925,7 @@ pub fn migrate(base: &Path, args: &MigrateArgs, reporter: &Reporter) -> anyhow::
     }
     let extra = cli_backfills(&domains, &args.backfills)?;
     match write_migration(&project, &domains, &args.message, &extra, args.dry_run, reporter)? {
-        Some(_) if !args.dry_run => {
+        Some(path) if !args.dry_run && path != migrate::SNAPSHOT_PATH => {
             reporter.note("apply it: alembic upgrade head (or restart a server that migrates at start-up)")
         }
         Some(_) => {}
@@ -970,6 +970,18 @@ fn write_migration(
     let parent = migrate::revision::head(texts.iter().map(String::as_str))
         .map_err(|m| Diagnostics(vec![Diagnostic::file(migrate::VERSIONS_DIR, m)]))?;
     let mut schema = migration.schema.clone();
+    if migration.is_empty() {
+        // Only what the API checks changed (a wider bound): the database
+        // stays as it is, the record follows.
+        schema.revision = old.revision.clone();
+        if !dry_run {
+            apply::write_atomic(&project.root.join(migrate::SNAPSHOT_PATH), &schema.to_json())?;
+            reporter.file(Verb::Update, migrate::SNAPSHOT_PATH);
+            reporter
+                .say("no revision needed: the database stays as it is (only constraints the API checks were relaxed)");
+        }
+        return Ok(Some(migrate::SNAPSHOT_PATH.to_owned()));
+    }
     let rev = migrate::revision::revision_id(parent.as_deref(), message, &schema.to_json());
     schema.revision = Some(rev.clone());
     let text = migrate::revision::render(&project.config.package, message, &rev, parent.as_deref(), &migration);

@@ -105,6 +105,15 @@ impl ColumnType {
         }
     }
 
+    /// The type as people read it: `str(120)`, `decimal(6, 2)`.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Str { length } => format!("str({length})"),
+            Self::Decimal { precision, scale } => format!("decimal({precision}, {scale})"),
+            other => other.kind().to_owned(),
+        }
+    }
+
     /// The type of an id column of this kind.
     pub fn of_id(id: IdKind) -> Self {
         match id {

@@ -27,47 +27,48 @@ def is_postgres() -> bool:
     return op.get_bind().dialect.name == "postgresql"
 
 
-def _column(table: str, column: str) -> tuple[sa.TableClause, sa.ColumnClause[object]]:
+def _column(
+    table: str,
+    column: str,
+) -> tuple[sa.TableClause, sa.ColumnClause[object]]:
     """A lightweight table with one column, for the statements below."""
     col: sa.ColumnClause[object] = sa.column(column)
     return sa.table(table, col), col
 
 
 def _refuse(
-    table: str,
-    column: str,
+    tbl: sa.TableClause,
     condition: sa.ColumnElement[bool],
     reason: str,
 ) -> None:
-    """Stop the migration when rows of ``table`` meet ``condition``."""
-    tbl, _ = _column(table, column)
+    """Stop the migration when rows of ``tbl`` meet ``condition``."""
     query = sa.select(sa.func.count()).select_from(tbl).where(condition)
     count = op.get_bind().execute(query).scalar_one()
     if count:
-        message = f"{count} row(s) of {table} {reason}; fix them and migrate again"
-        raise MigrationRefusedError(message)
+        message = f"{count} row(s) of {tbl.name} {reason}"
+        raise MigrationRefusedError(f"{message}; fix them and migrate again")
 
 
 def refuse_nulls(table: str, column: str) -> None:
     """Refuse while rows of ``table`` have no value in ``column``."""
-    _, col = _column(table, column)
-    _refuse(table, column, col.is_(None), f"have no {column}")
+    tbl, col = _column(table, column)
+    _refuse(tbl, col.is_(None), f"have no {column}")
 
 
 def refuse_longer(table: str, column: str, max_length: int) -> None:
     """Refuse while values of ``column`` are longer than ``max_length``."""
-    _, col = _column(table, column)
+    tbl, col = _column(table, column)
     condition = sa.func.length(col) > max_length
     reason = f"have a {column} longer than {max_length} characters"
-    _refuse(table, column, condition, reason)
+    _refuse(tbl, condition, reason)
 
 
 def refuse_shorter(table: str, column: str, min_length: int) -> None:
     """Refuse while values of ``column`` are shorter than ``min_length``."""
-    _, col = _column(table, column)
+    tbl, col = _column(table, column)
     condition = sa.func.length(col) < min_length
     reason = f"have a {column} shorter than {min_length} characters"
-    _refuse(table, column, condition, reason)
+    _refuse(tbl, condition, reason)
 
 
 def refuse_outside(
@@ -80,7 +81,7 @@ def refuse_outside(
     lt: Scalar | None = None,
 ) -> None:
     """Refuse while values of ``column`` lie outside the bounds."""
-    _, col = _column(table, column)
+    tbl, col = _column(table, column)
     outside: list[sa.ColumnElement[bool]] = []
     if ge is not None:
         outside.append(col < ge)
@@ -91,15 +92,15 @@ def refuse_outside(
     if lt is not None:
         outside.append(col >= lt)
     reason = f"have a {column} outside its new bounds"
-    _refuse(table, column, sa.or_(*outside), reason)
+    _refuse(tbl, sa.or_(*outside), reason)
 
 
 def refuse_values(table: str, column: str, values: Sequence[str]) -> None:
     """Refuse while rows of ``table`` hold one of ``values`` in ``column``."""
-    _, col = _column(table, column)
+    tbl, col = _column(table, column)
     condition = sa.cast(col, sa.String).in_(list(values))
     reason = f"hold {column} {', '.join(values)}, no longer allowed"
-    _refuse(table, column, condition, reason)
+    _refuse(tbl, condition, reason)
 
 
 def refuse_other_values(
@@ -108,10 +109,10 @@ def refuse_other_values(
     allowed: Sequence[str],
 ) -> None:
     """Refuse while values of ``column`` are other than ``allowed``."""
-    _, col = _column(table, column)
+    tbl, col = _column(table, column)
     condition = sa.cast(col, sa.String).not_in(list(allowed))
     reason = f"hold a {column} other than {', '.join(allowed)}"
-    _refuse(table, column, condition, reason)
+    _refuse(tbl, condition, reason)
 
 
 def refuse_duplicates(table: str, column: str) -> None:
@@ -123,8 +124,9 @@ def refuse_duplicates(table: str, column: str) -> None:
         .where(col.is_not(None))
         .group_by(col)
         .having(sa.func.count() > 1)
+        .correlate(None)
     )
-    _refuse(table, column, col.in_(repeated), f"repeat a {column}")
+    _refuse(tbl, col.in_(repeated), f"repeat a {column}")
 
 
 def backfill(table: str, column: str, value: Scalar) -> None:

@@ -141,6 +141,7 @@ mod tests {
             ("sections", include_str!("sections.rs")),
             ("spec", include_str!("spec/mod.rs")),
             ("spec::compact", include_str!("spec/compact.rs")),
+            ("spec::compat", include_str!("spec/compat.rs")),
             ("spec::format", include_str!("spec/format.rs")),
             ("spec::parse", include_str!("spec/parse.rs")),
             ("spec::resolve", include_str!("spec/resolve.rs")),

@@ -54,6 +54,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::NewDomain(args) => commands::new_domain(&base, &args, &reporter),
         Command::Generate(args) => commands::generate(&base, &args, &reporter),
         Command::Check(args) => commands::check(&base, &args, &reporter),
+        Command::Diff(args) => commands::diff(&base, &args, &reporter),
         Command::RemoveDomain(args) => commands::remove_domain(&base, &args, &reporter),
         Command::List(args) => commands::list(&base, &args, &reporter),
         Command::Schema => {

@@ -1445,6 +1445,14 @@ mod tests {
     }
 
     #[test]
+    fn docs_list_every_kind() {
+        let docs = include_str!("../../docs/diff.md");
+        for kind in ChangeKind::ALL {
+            assert!(docs.contains(&format!("| `{kind}` |")), "docs/diff.md misses {kind}");
+        }
+    }
+
+    #[test]
     fn same_specs_no_changes() {
         let spec = "[fields.title]\ntype = \"str\"\n";
         assert!(artwork(spec, spec).is_empty());

@@ -11,7 +11,7 @@ use crate::spec::{IdKind, field_types};
     name = "scaffold",
     version,
     about = "Generate layered FastAPI domains (model, repository, service, DTOs, router, tests) from TOML specs",
-    after_help = "Examples:\n  scaffold init backend-app\n  scaffold new-domain artist name:str:unique bio:text?\n  scaffold generate\n  scaffold check"
+    after_help = "Examples:\n  scaffold init backend-app\n  scaffold new-domain artist name:str:unique bio:text?\n  scaffold generate\n  scaffold check\n  scaffold diff --against origin/main"
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -75,6 +75,10 @@ pub enum Command {
         after_help = "Renames declared in the specs (`renamed_from`) become renames; a field that becomes required\ntakes its `backfill` (or `default`) for the rows the table already has, or --backfill.\n\nExamples:\n  scaffold migrate -m \"add curator to exhibitions\"\n  scaffold migrate -m \"require a year\" --backfill artwork.year=2000\n  scaffold migrate -m preview --dry-run    # print the revision, write nothing"
     )]
     Migrate(MigrateArgs),
+
+    /// Classify the spec changes since a git commit for API clients and stored data; fail (exit 1) on a breaking one.
+    #[command(after_help = DIFF_HELP)]
+    Diff(DiffArgs),
 
     /// Delete a domain: its generated files, its router registration and its spec.
     #[command(
@@ -196,6 +200,54 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     pub format: CheckFormat,
+
+    /// Check the spec changes since GITREF instead of the code (`scaffold diff --against GITREF`).
+    #[arg(long, value_name = "GITREF", conflicts_with = "domains")]
+    pub against: Option<String>,
+}
+
+const DIFF_HELP: &str = "\
+Each change is breaking or safe, for clients of the API, for the data already stored, or both.
+A breaking change fails (exit 1) unless the domain's spec approves it:
+  [compat]
+  allow = [\"remove:artwork.legacy_code\"]    # KIND:SUBJECT, as printed
+
+Exit status: 0 no unapproved breaking change, 1 an unapproved breaking change, 2 bad ref or spec.
+
+Examples:
+  scaffold diff --against HEAD
+  scaffold diff --against origin/main --format github    # annotations in GitHub Actions
+  scaffold diff --against v1.2.0 --format json";
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The commit, branch or tag whose specs are the old side, e.g. HEAD, origin/main or v1.2.0.
+    #[arg(long, value_name = "GITREF")]
+    pub against: String,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    pub format: DiffFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// One line per change and a summary.
+    Human,
+    /// One JSON document.
+    Json,
+    /// GitHub Actions annotations on the changed specs.
+    Github,
+}
+
+impl From<CheckFormat> for DiffFormat {
+    fn from(format: CheckFormat) -> Self {
+        match format {
+            CheckFormat::Human => Self::Human,
+            CheckFormat::Json => Self::Json,
+            CheckFormat::Github => Self::Github,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

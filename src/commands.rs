@@ -1,5 +1,9 @@
 //! One function per subcommand: load, plan, evaluate, write or report.
 
+mod diff;
+
+pub use diff::diff;
+
 use std::collections::HashSet;
 use std::io::IsTerminal;
 use std::path::Path;
@@ -10,7 +14,7 @@ use rayon::prelude::*;
 use crate::ExitStatus;
 use crate::apply::{self, Outcome};
 use crate::cli::{
-    CheckArgs, CheckFormat, GenerateArgs, InitArgs, ListArgs, MigrateArgs, NewDomainArgs, RemoveDomainArgs,
+    CheckArgs, CheckFormat, DiffArgs, GenerateArgs, InitArgs, ListArgs, MigrateArgs, NewDomainArgs, RemoveDomainArgs,
 };
 use crate::config::{self, ProjectConfig};
 use crate::diag::{Diagnostic, Diagnostics};
@@ -438,6 +442,13 @@ struct Finding {
 }
 
 pub fn check(base: &Path, args: &CheckArgs, reporter: &Reporter) -> anyhow::Result<ExitStatus> {
+    if let Some(against) = &args.against {
+        let diff_args = DiffArgs {
+            against: against.clone(),
+            format: args.format.into(),
+        };
+        return diff(base, &diff_args, reporter);
+    }
     let result = check_tree(base, args, reporter);
     // A machine format reports bad specs and settings in that format too;
     // the human text still goes to stderr and the exit status stays 2.

@@ -56,6 +56,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Generate(args) => commands::generate(&base, &args, &reporter),
         Command::Check(args) => commands::check(&base, &args, &reporter),
         Command::Migrate(args) => commands::migrate(&base, &args, &reporter),
+        Command::Diff(args) => commands::diff(&base, &args, &reporter),
         Command::RemoveDomain(args) => commands::remove_domain(&base, &args, &reporter),
         Command::List(args) => commands::list(&base, &args, &reporter),
         Command::Schema => {
@@ -143,6 +144,7 @@ mod tests {
             ("sections", include_str!("sections.rs")),
             ("spec", include_str!("spec/mod.rs")),
             ("spec::compact", include_str!("spec/compact.rs")),
+            ("spec::compat", include_str!("spec/compat.rs")),
             ("spec::format", include_str!("spec/format.rs")),
             ("spec::parse", include_str!("spec/parse.rs")),
             ("spec::resolve", include_str!("spec/resolve.rs")),

@@ -11,6 +11,8 @@ use crate::diag::{Diagnostic, Diagnostics, Source};
 use crate::layout;
 use crate::spec::{self, Domain, Domains};
 
+pub mod git;
+
 /// A spec not yet on disk (from `new-domain`), validated with the others.
 pub struct PendingSpec<'a> {
     pub name: &'a str,

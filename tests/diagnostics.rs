@@ -195,6 +195,41 @@ const CASES: &[(&str, Others, &str)] = &[
         "renamed_from = \"painting\"\n[fields.title]\ntype = \"str\"\n",
     ),
     (
+        "compat_unknown_kind",
+        &[],
+        "[fields.title]\ntype = \"str\"\n[compat]\nallow = [\"narow:artwork.title\"]\n",
+    ),
+    (
+        "compat_kind_never_breaking",
+        &[],
+        "[fields.title]\ntype = \"str\"\n[compat]\nallow = [\"add:artwork.title\"]\n",
+    ),
+    (
+        "compat_unknown_field",
+        &[],
+        "[fields.title]\ntype = \"str\"\n[compat]\nallow = [\"narrow:artwork.titel\"]\n",
+    ),
+    (
+        "compat_subject_needs_a_field",
+        &[],
+        "[fields.title]\ntype = \"str\"\n[compat]\nallow = [\"narrow:artwork\"]\n",
+    ),
+    (
+        "compat_other_domains_change",
+        &[("artist", "[fields.name]\ntype = \"str\"\n")],
+        "[fields.title]\ntype = \"str\"\n[compat]\nallow = [\"remove:artist.name\"]\n",
+    ),
+    (
+        "compat_not_kind_and_subject",
+        &[],
+        "[fields.title]\ntype = \"str\"\n[compat]\nallow = [\"remove artwork.title\"]\n",
+    ),
+    (
+        "compat_unknown_key",
+        &[],
+        "[fields.title]\ntype = \"str\"\n[compat]\nallows = []\n",
+    ),
+    (
         "clashing_plural",
         &[("people", "[fields.name]\ntype = \"str\"\n")],
         "plural = \"people\"\n[fields.title]\ntype = \"str\"\n",

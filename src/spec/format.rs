@@ -127,6 +127,9 @@ pub struct SpecFile {
     /// stay. Harmless once migrated; remove it whenever convenient. Optional.
     #[schemars(transform = domain_name_rules)]
     pub renamed_from: Option<String>,
+    /// Breaking changes the team has approved, for `scaffold diff --against GITREF`. Optional.
+    #[serde(default)]
+    pub compat: CompatSpec,
 }
 
 fn yes() -> bool {
@@ -682,6 +685,32 @@ pub enum Ownership {
     Generated,
 }
 
+/// Breaking changes of this domain that the team has approved (`[compat]`). `scaffold diff --against GITREF`
+/// classifies every change of the specs since GITREF and fails on a breaking one unless an entry here approves it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CompatSpec {
+    /// Approved changes, each `KIND:SUBJECT` exactly as `scaffold diff` prints it, e.g. "remove:artwork.legacy_code",
+    /// "narrow:artwork.title", "url:artwork". KIND is one that can break: `remove`, `rename`, `require`, `narrow`,
+    /// `enum-remove`, `type`, `url`, `operation-remove`, `filter-remove`, `search-remove`, `sort-remove`,
+    /// `page-size`, `dependency-add`, `on-delete`, `unique`. SUBJECT is `domain` for a change of the whole domain
+    /// (`url`, `page-size`, `dependency-add`, and `remove` or `rename` of a domain), `domain.operation` for
+    /// `operation-remove`, `domain.name` for a filter, search or sort key, and `domain.field` otherwise
+    /// (`type:domain.id` for the id). The domain is this spec's own (its current name), except that any spec may
+    /// approve the removal of a domain whose spec is gone (`remove:old_domain`). No repeats. An entry that matches
+    /// no change is harmless; remove it whenever convenient. Default: none.
+    #[serde(default)]
+    #[schemars(transform = allow_rules)]
+    pub allow: Vec<String>,
+}
+
+fn allow_rules(schema: &mut Schema) {
+    let kinds: Vec<&str> = super::compat::ChangeKind::approvable().map(|k| k.as_str()).collect();
+    let pattern = format!("^(?:{}):{}(?:\\.{})?$", kinds.join("|"), snake_case!(), snake_case!());
+    schema.insert("items".into(), json!({"type": "string", "pattern": pattern}));
+    schema.insert("uniqueItems".into(), true.into());
+}
+
 // ---------------------------------------------------------------------------
 // The schema
 // ---------------------------------------------------------------------------
@@ -881,6 +910,7 @@ struct Keys {
     field: Vec<&'static str>,
     api: Vec<&'static str>,
     files: Vec<&'static str>,
+    compat: Vec<&'static str>,
 }
 
 fn keys() -> &'static Keys {
@@ -906,6 +936,7 @@ fn keys() -> &'static Keys {
             field: leak(property_names(field)),
             api: leak(property_names(resolve(&root, &props["api"]))),
             files: leak(property_names(resolve(&root, &props["files"]))),
+            compat: leak(property_names(resolve(&root, &props["compat"]))),
         }
     })
 }
@@ -923,6 +954,11 @@ pub fn field_keys() -> &'static [&'static str] {
 /// Keys of `[api]` (the parser's `API_KEYS`).
 pub fn api_keys() -> &'static [&'static str] {
     &keys().api
+}
+
+/// Keys of `[compat]`.
+pub fn compat_keys() -> &'static [&'static str] {
+    &keys().compat
 }
 
 /// Keys of `[files]`: the file kinds a spec can hand over.
@@ -1015,6 +1051,11 @@ pub const PARSER_ONLY_RULES: &[(&str, &str)] = &[
         "plural = \"artwork\"\n[fields.title]\ntype = \"str\"\n",
     ),
     (
+        "Each `[compat] allow` entry names this spec's domain (or a domain removed from the project), one of its \
+         fields where the kind concerns a field, and one of the operations for `operation-remove`.",
+        "[fields.title]\ntype = \"str\"\n[compat]\nallow = [\"narrow:artwork.titel\"]\n",
+    ),
+    (
         "The modules and callables of `dependencies` are not Python keywords.",
         "[fields.title]\ntype = \"str\"\n[api]\ndependencies = [\"backend.class:require_user\"]\n",
     ),
@@ -1028,6 +1069,7 @@ pub fn reference_markdown() -> String {
     let field = resolve(&root, &props["fields"]["additionalProperties"]);
     let api = resolve(&root, &props["api"]);
     let files = resolve(&root, &props["files"]);
+    let compat = resolve(&root, &props["compat"]);
     let types = field_types();
     let mut md = String::new();
     let w = &mut md;
@@ -1091,6 +1133,11 @@ pub fn reference_markdown() -> String {
     line(w, "");
     para(w, text(&files["description"]));
     key_table(w, &root, files, None);
+
+    line(w, "## `[compat]`");
+    line(w, "");
+    para(w, text(&compat["description"]));
+    key_table(w, &root, compat, None);
 
     line(w, "## Rules only scaffold checks");
     line(w, "");
@@ -1327,6 +1374,7 @@ mod tests {
                 file_kinds(),
             ),
             (format!("{field}zzzzzzzzzz = 1\n"), "a field", field_keys()),
+            (format!("{field}[compat]\nzzzzzzzzzz = 1\n"), "[compat]", compat_keys()),
         ];
         for (spec, table, keys) in cases {
             assert_eq!(unknown_key_help(&spec), format!("{table} accepts: {}", keys.join(", ")));
@@ -1607,6 +1655,7 @@ ref: unique index to on_delete deprecated renamed_from
             .chain(field_keys())
             .chain(api_keys())
             .chain(file_kinds())
+            .chain(compat_keys())
         {
             assert!(md.contains(&format!("| `{key}` |")), "{key} missing from the reference");
         }

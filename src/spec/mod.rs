@@ -5,6 +5,7 @@
 //! `resolve` then checks what needs all specs at once (refs, cycles).
 
 mod compact;
+pub mod compat;
 pub mod format;
 mod parse;
 mod resolve;
@@ -237,6 +238,8 @@ pub struct Domain {
     /// The domain's previous name and its span: `scaffold migrate` renames
     /// the table.
     pub renamed_from: Option<(String, Range<usize>)>,
+    /// Breaking changes the spec approves (`[compat] allow`), for `scaffold diff`.
+    pub compat: Vec<compat::Allow>,
 }
 
 impl Domain {

@@ -5,7 +5,8 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use super::format::{FieldType, api_keys, field_keys, field_types, keys_for, top_keys};
+use super::compat::{Allow, ChangeKind, SubjectShape};
+use super::format::{FieldType, api_keys, compat_keys, field_keys, field_types, keys_for, top_keys};
 use super::rules::{
     IMPORTED_CLASSES, MAX_DIGITS, MAX_ENUM_VALUE_LEN, MAX_FIELDS, MAX_NAME_LEN, MAX_PAGE_SIZE, MAX_SPEC_BYTES,
     MAX_STR_LENGTH, MODEL_METHOD_FIELD_NAMES as MODEL_METHOD_FIELDS, RESERVED_DOMAINS,
@@ -276,6 +277,7 @@ pub fn parse_spec(source: &Source, name: &str, spec_path: &str, known: &[&str]) 
     let mut api_value = None;
     let mut files_value = None;
     let mut renamed_from = None;
+    let mut compat_value = None;
     for (key, value) in &doc {
         match key.get_ref().as_ref() {
             "description" => description = r.string("description", value),
@@ -299,6 +301,7 @@ pub fn parse_spec(source: &Source, name: &str, spec_path: &str, known: &[&str]) 
             "fields" => fields_value = Some(value),
             "api" => api_value = Some(value),
             "files" => files_value = Some(value),
+            "compat" => compat_value = Some(value),
             "renamed_from" => {
                 if let Some(old) = r.string("renamed_from", value) {
                     if let Some(problem) = domain_name_problem(&old) {
@@ -342,6 +345,9 @@ pub fn parse_spec(source: &Source, name: &str, spec_path: &str, known: &[&str]) 
     renames_of_fields(&mut r, &fields);
     let api = parse_api(&mut r, api_value, &fields, &declared, timestamps);
     let owned = files_value.map(|v| parse_files(&mut r, v)).unwrap_or_default();
+    let compat = compat_value
+        .map(|v| parse_compat(&mut r, v, name, &declared, known))
+        .unwrap_or_default();
 
     if !r.errors.is_empty() {
         return Err(r.errors);
@@ -356,6 +362,7 @@ pub fn parse_spec(source: &Source, name: &str, spec_path: &str, known: &[&str]) 
         api,
         owned,
         renamed_from,
+        compat,
     })
 }
 
@@ -1112,6 +1119,148 @@ fn parse_files(r: &mut Reader<'_>, value: &Value<'_>) -> Vec<FileKind> {
     }
     owned.sort();
     owned
+}
+
+/// `[compat] allow = ["KIND:SUBJECT", ...]`: the breaking changes the spec
+/// approves. SUBJECT is `domain` or `domain.name` as the kind takes it, and
+/// names this spec's domain, or for `remove` a domain that no longer has a spec.
+fn parse_compat(r: &mut Reader<'_>, value: &Value<'_>, name: &str, declared: &[String], known: &[&str]) -> Vec<Allow> {
+    let mut allows: Vec<Allow> = Vec::new();
+    let Some(table) = r.table("compat", value) else {
+        return allows;
+    };
+    for (key, v) in table {
+        let k = key.get_ref().as_ref();
+        if k != "allow" {
+            r.unknown_key(key, compat_keys(), "[compat]");
+            continue;
+        }
+        let Some(entries) = r.strings(k, v) else { continue };
+        for (entry, span) in entries {
+            if let Some(allow) = allow_entry(r, &entry, span, name, declared, known) {
+                if allows
+                    .iter()
+                    .any(|a| a.kind == allow.kind && a.subject == allow.subject)
+                {
+                    r.error(allow.span, format!("'{entry}' is listed twice in 'allow'"));
+                } else {
+                    allows.push(allow);
+                }
+            }
+        }
+    }
+    allows
+}
+
+fn allow_entry(
+    r: &mut Reader<'_>,
+    entry: &str,
+    span: Range<usize>,
+    name: &str,
+    declared: &[String],
+    known: &[&str],
+) -> Option<Allow> {
+    let approvable: Vec<&str> = ChangeKind::approvable().map(ChangeKind::as_str).collect();
+    let Some((kind_name, subject)) = entry.split_once(':') else {
+        r.error(span, format!("'{entry}' is not of the form KIND:SUBJECT")).help = Some(format!(
+            "e.g. \"remove:{name}.legacy_code\"; kinds: {}",
+            approvable.join(", ")
+        ));
+        return None;
+    };
+    let Some(kind) = ChangeKind::from_name(kind_name) else {
+        let help = match did_you_mean(kind_name, approvable.iter().copied()) {
+            Some(s) => format!("did you mean '{s}'?"),
+            None => format!("kinds: {}", approvable.join(", ")),
+        };
+        r.error(span, format!("unknown change kind '{kind_name}'")).help = Some(help);
+        return None;
+    };
+    if !kind.can_break() {
+        r.error(
+            span,
+            format!("'{kind_name}' changes are never breaking: nothing to approve"),
+        )
+        .help = Some(format!("kinds that can break: {}", approvable.join(", ")));
+        return None;
+    }
+    let (domain, member) = match subject.split_once('.') {
+        Some((d, m)) => (d, Some(m)),
+        None => (subject, None),
+    };
+    if !is_snake_case(domain) || member.is_some_and(|m| !is_snake_case(m)) {
+        r.error(
+            span,
+            format!("'{entry}': the subject must be DOMAIN or DOMAIN.NAME in snake_case"),
+        )
+        .help = Some(format!("e.g. \"{kind_name}:{name}.title\""));
+        return None;
+    }
+    let example = match kind.subject_shape() {
+        SubjectShape::Domain if member.is_some() => Some(name.to_owned()),
+        SubjectShape::Field | SubjectShape::Column if member.is_none() => Some(format!("{name}.title")),
+        SubjectShape::Operation if member.is_none() => Some(format!("{name}.delete")),
+        _ => None,
+    };
+    if let Some(example) = example {
+        let what = if member.is_some() { "a domain" } else { "DOMAIN.NAME" };
+        r.error(span, format!("'{kind_name}' takes {what} as its subject")).help =
+            Some(format!("e.g. \"{kind_name}:{example}\""));
+        return None;
+    }
+    let removed_domain = kind == ChangeKind::Remove && member.is_none() && !known.contains(&domain);
+    if domain != name && !removed_domain {
+        if known.contains(&domain) {
+            r.error(
+                span,
+                format!("'{entry}' is about domain '{domain}': approve it in that domain's spec"),
+            )
+            .help = Some(format!("move it to [compat] allow of domain '{domain}'"));
+        } else {
+            let candidates = known.iter().copied().filter(|k| *k != domain);
+            let help = match did_you_mean(domain, candidates) {
+                Some(s) => format!("did you mean '{s}'?"),
+                None => format!(
+                    "a spec approves the changes of its own domain '{name}', and the removal of a domain that has no spec"
+                ),
+            };
+            r.error(span, format!("'{entry}' names domain '{domain}', which has no spec"))
+                .help = Some(help);
+        }
+        return None;
+    }
+    if let Some(m) = member {
+        let problem = match kind.subject_shape() {
+            SubjectShape::Operation if !Operation::ALL.iter().any(|o| o.as_str() == m) => {
+                let names = Operation::ALL.map(Operation::as_str);
+                let help = match did_you_mean(m, names) {
+                    Some(s) => format!("did you mean '{s}'?"),
+                    None => format!("operations: {}", names.join(", ")),
+                };
+                Some((format!("unknown operation '{m}'"), help))
+            }
+            SubjectShape::Field | SubjectShape::DomainOrField if kind != ChangeKind::Remove => {
+                let builtin = kind == ChangeKind::Type && m == "id";
+                (!builtin && !declared.iter().any(|d| d == m)).then(|| {
+                    let help = match did_you_mean(m, declared.iter().map(String::as_str)) {
+                        Some(s) => format!("did you mean '{s}'?"),
+                        None => "name one of the spec's fields".to_owned(),
+                    };
+                    (format!("'{m}' in '{entry}' is not a field of {name}"), help)
+                })
+            }
+            _ => None,
+        };
+        if let Some((message, help)) = problem {
+            r.error(span, message).help = Some(help);
+            return None;
+        }
+    }
+    Some(Allow {
+        kind,
+        subject: subject.to_owned(),
+        span,
+    })
 }
 
 #[cfg(test)]

@@ -937,7 +937,7 @@ pub fn migrate(base: &Path, args: &MigrateArgs, reporter: &Reporter) -> anyhow::
     let extra = cli_backfills(&domains, &args.backfills)?;
     match write_migration(&project, &domains, &args.message, &extra, args.dry_run, reporter)? {
         Some(path) if !args.dry_run && path != migrate::SNAPSHOT_PATH => {
-            reporter.note("apply it: alembic upgrade head (or restart a server that migrates at start-up)")
+            reporter.say("apply it: alembic upgrade head (or restart the app where it migrates at start-up)");
         }
         Some(_) => {}
         None => reporter.say("nothing to migrate: the database schema already matches the specs"),

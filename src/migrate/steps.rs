@@ -165,7 +165,7 @@ pub fn transform(old: &Schema, new: &Schema, intent: &Intent) -> Result<Code, Ve
             if c.index {
                 code.line(format!(
                     "op.drop_index({}, table_name={})",
-                    py::string(&index_name(&table.name, &c.name)),
+                    index_ref(&index_name(&table.name, &c.name)),
                     py::string(&table.name)
                 ));
             }
@@ -287,10 +287,16 @@ fn create_table<'a>(
     }
 }
 
+/// An index name as alembic writes it: `op.f(...)` marks it as final, and
+/// SQLAlchemy shortens it on PostgreSQL exactly as it does the models'.
+fn index_ref(name: &str) -> String {
+    format!("op.f({})", py::string(name))
+}
+
 fn create_index(table: &str, column: &str) -> String {
     format!(
         "op.create_index({}, {}, [{}])",
-        py::string(&index_name(table, column)),
+        index_ref(&index_name(table, column)),
         py::string(table),
         py::string(column)
     )
@@ -562,7 +568,7 @@ fn alter_table(code: &mut Code, domain: &str, old: &Table, new: &Table, intent: 
         if c.index {
             index_drops.push(format!(
                 "op.drop_index({}, table_name={tq})",
-                py::string(&index_name(&old.name, &c.name))
+                index_ref(&index_name(&old.name, &c.name))
             ));
         }
         if let Some(u) = &c.unique {
@@ -588,7 +594,7 @@ fn alter_table(code: &mut Code, domain: &str, old: &Table, new: &Table, intent: 
         if o.index && (!c.index || index_moves) {
             index_drops.push(format!(
                 "op.drop_index({}, table_name={tq})",
-                py::string(&index_name(&old.name, &o.name))
+                index_ref(&index_name(&old.name, &o.name))
             ));
         }
         if c.index && (!o.index || index_moves) {
@@ -696,10 +702,19 @@ fn alter_table(code: &mut Code, domain: &str, old: &Table, new: &Table, intent: 
         ));
         // Nullability.
         if o.nullable && !c.nullable {
-            code.summary.push(format!("make {t}.{} required", c.name));
             match backfill_of(domain, t, &o.name, c, intent) {
-                Some(fill) => pre.push(fill),
-                None => pre.push(format!("m.refuse_nulls({tq}, {oq})")),
+                Some(fill) => {
+                    code.summary
+                        .push(format!("make {t}.{} required (null rows get its backfill)", c.name));
+                    pre.push(fill);
+                }
+                None => {
+                    code.summary.push(format!(
+                        "make {t}.{} required (null rows stop the migration: give the field a `backfill` to fill them)",
+                        c.name
+                    ));
+                    pre.push(format!("m.refuse_nulls({tq}, {oq})"));
+                }
             }
             batch.push(format!(
                 "batch_op.alter_column({cq}, nullable=False, existing_type={})",

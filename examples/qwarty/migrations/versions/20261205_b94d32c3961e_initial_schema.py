@@ -45,7 +45,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("email", name="uq_users_email"),
     )
-    op.create_index("ix_users_role", "users", ["role"])
+    op.create_index(op.f("ix_users_role"), "users", ["role"])
     op.create_table(
         "artists",
         sa.Column("id", sa.String(length=36), nullable=False),
@@ -61,7 +61,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name="fk_artists_user_id", ondelete="SET NULL"),
         sa.UniqueConstraint("name", name="uq_artists_name"),
     )
-    op.create_index("ix_artists_user_id", "artists", ["user_id"])
+    op.create_index(op.f("ix_artists_user_id"), "artists", ["user_id"])
     op.create_table(
         "artworks",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -82,8 +82,8 @@ def upgrade() -> None:
         sa.UniqueConstraint("isbn", name="uq_artworks_isbn"),
         sa.UniqueConstraint("sku", name="uq_artworks_sku"),
     )
-    op.create_index("ix_artworks_medium", "artworks", ["medium"])
-    op.create_index("ix_artworks_artist_id", "artworks", ["artist_id"])
+    op.create_index(op.f("ix_artworks_medium"), "artworks", ["medium"])
+    op.create_index(op.f("ix_artworks_artist_id"), "artworks", ["artist_id"])
     op.create_table(
         "exhibitions",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -100,8 +100,8 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["curator_id"], ["users.id"], name="fk_exhibitions_curator_id", ondelete="SET NULL"),
         sa.ForeignKeyConstraint(["featured_artwork_id"], ["artworks.id"], name="fk_exhibitions_featured_artwork_id", ondelete="SET NULL"),
     )
-    op.create_index("ix_exhibitions_curator_id", "exhibitions", ["curator_id"])
-    op.create_index("ix_exhibitions_featured_artwork_id", "exhibitions", ["featured_artwork_id"])
+    op.create_index(op.f("ix_exhibitions_curator_id"), "exhibitions", ["curator_id"])
+    op.create_index(op.f("ix_exhibitions_featured_artwork_id"), "exhibitions", ["featured_artwork_id"])
     op.create_table(
         "exhibition_catalogue_entries",
         sa.Column("id", sa.String(length=36), nullable=False),
@@ -117,9 +117,9 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["exhibition_id"], ["exhibitions.id"], name="fk_exhibition_catalogue_entries_exhibition_id", ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["artwork_id"], ["artworks.id"], name="fk_exhibition_catalogue_entries_artwork_id", ondelete="SET NULL"),
     )
-    op.create_index("ix_exhibition_catalogue_entries_exhibition_id", "exhibition_catalogue_entries", ["exhibition_id"])
-    op.create_index("ix_exhibition_catalogue_entries_artwork_id", "exhibition_catalogue_entries", ["artwork_id"])
-    op.create_index("ix_exhibition_catalogue_entries_publication_status", "exhibition_catalogue_entries", ["publication_status"])
+    op.create_index(op.f("ix_exhibition_catalogue_entries_exhibition_id"), "exhibition_catalogue_entries", ["exhibition_id"])
+    op.create_index(op.f("ix_exhibition_catalogue_entries_artwork_id"), "exhibition_catalogue_entries", ["artwork_id"])
+    op.create_index(op.f("ix_exhibition_catalogue_entries_publication_status"), "exhibition_catalogue_entries", ["publication_status"])
     op.create_table(
         "messages",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -133,8 +133,8 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["sender_id"], ["users.id"], name="fk_messages_sender_id", ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["recipient_id"], ["users.id"], name="fk_messages_recipient_id", ondelete="CASCADE"),
     )
-    op.create_index("ix_messages_sender_id", "messages", ["sender_id"])
-    op.create_index("ix_messages_recipient_id", "messages", ["recipient_id"])
+    op.create_index(op.f("ix_messages_sender_id"), "messages", ["sender_id"])
+    op.create_index(op.f("ix_messages_recipient_id"), "messages", ["recipient_id"])
     op.create_table(
         "notifications",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -147,7 +147,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name="fk_notifications_user_id", ondelete="CASCADE"),
     )
-    op.create_index("ix_notifications_user_id", "notifications", ["user_id"])
+    op.create_index(op.f("ix_notifications_user_id"), "notifications", ["user_id"])
     op.create_table(
         "subscriptions",
         sa.Column("id", sa.String(length=36), nullable=False),
@@ -163,37 +163,37 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name="fk_subscriptions_user_id", ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["artist_id"], ["artists.id"], name="fk_subscriptions_artist_id", ondelete="CASCADE"),
     )
-    op.create_index("ix_subscriptions_user_id", "subscriptions", ["user_id"])
-    op.create_index("ix_subscriptions_artist_id", "subscriptions", ["artist_id"])
+    op.create_index(op.f("ix_subscriptions_user_id"), "subscriptions", ["user_id"])
+    op.create_index(op.f("ix_subscriptions_artist_id"), "subscriptions", ["artist_id"])
 
 
 def downgrade() -> None:
     """Bring the database back to the specs of the revision before."""
-    op.drop_index("ix_subscriptions_user_id", table_name="subscriptions")
-    op.drop_index("ix_subscriptions_artist_id", table_name="subscriptions")
+    op.drop_index(op.f("ix_subscriptions_user_id"), table_name="subscriptions")
+    op.drop_index(op.f("ix_subscriptions_artist_id"), table_name="subscriptions")
     op.drop_table("subscriptions")
     m.drop_enum("subscriptions_tier")
-    op.drop_index("ix_notifications_user_id", table_name="notifications")
+    op.drop_index(op.f("ix_notifications_user_id"), table_name="notifications")
     op.drop_table("notifications")
     m.drop_enum("notifications_kind")
-    op.drop_index("ix_messages_sender_id", table_name="messages")
-    op.drop_index("ix_messages_recipient_id", table_name="messages")
+    op.drop_index(op.f("ix_messages_sender_id"), table_name="messages")
+    op.drop_index(op.f("ix_messages_recipient_id"), table_name="messages")
     op.drop_table("messages")
-    op.drop_index("ix_exhibition_catalogue_entries_exhibition_id", table_name="exhibition_catalogue_entries")
-    op.drop_index("ix_exhibition_catalogue_entries_artwork_id", table_name="exhibition_catalogue_entries")
-    op.drop_index("ix_exhibition_catalogue_entries_publication_status", table_name="exhibition_catalogue_entries")
+    op.drop_index(op.f("ix_exhibition_catalogue_entries_exhibition_id"), table_name="exhibition_catalogue_entries")
+    op.drop_index(op.f("ix_exhibition_catalogue_entries_artwork_id"), table_name="exhibition_catalogue_entries")
+    op.drop_index(op.f("ix_exhibition_catalogue_entries_publication_status"), table_name="exhibition_catalogue_entries")
     op.drop_table("exhibition_catalogue_entries")
     m.drop_enum("exhibition_catalogue_entries_curatorial_review_state")
     m.drop_enum("exhibition_catalogue_entries_publication_status")
-    op.drop_index("ix_exhibitions_curator_id", table_name="exhibitions")
-    op.drop_index("ix_exhibitions_featured_artwork_id", table_name="exhibitions")
+    op.drop_index(op.f("ix_exhibitions_curator_id"), table_name="exhibitions")
+    op.drop_index(op.f("ix_exhibitions_featured_artwork_id"), table_name="exhibitions")
     op.drop_table("exhibitions")
-    op.drop_index("ix_artworks_medium", table_name="artworks")
-    op.drop_index("ix_artworks_artist_id", table_name="artworks")
+    op.drop_index(op.f("ix_artworks_medium"), table_name="artworks")
+    op.drop_index(op.f("ix_artworks_artist_id"), table_name="artworks")
     op.drop_table("artworks")
     m.drop_enum("artworks_medium")
-    op.drop_index("ix_artists_user_id", table_name="artists")
+    op.drop_index(op.f("ix_artists_user_id"), table_name="artists")
     op.drop_table("artists")
-    op.drop_index("ix_users_role", table_name="users")
+    op.drop_index(op.f("ix_users_role"), table_name="users")
     op.drop_table("users")
     m.drop_enum("users_role")

@@ -667,8 +667,12 @@ fn alter_table(code: &mut Code, domain: &str, old: &Table, new: &Table, intent: 
                         ));
                     }
                 } else if o.ty != c.ty && !same_family {
-                    code.summary
-                        .push(format!("change {t}.{} from {} to {}", c.name, o.ty.kind(), c.ty.kind()));
+                    code.summary.push(format!(
+                        "change {t}.{} from {} to {}",
+                        c.name,
+                        o.ty.describe(),
+                        c.ty.describe()
+                    ));
                     if let ColumnType::Enum { name, values } = &c.ty {
                         let list: Vec<String> = values.iter().map(|v| py::string(v)).collect();
                         pg_before.push(format!("m.create_enum({}, [{}])", py::string(name), list.join(", ")));
@@ -692,14 +696,18 @@ fn alter_table(code: &mut Code, domain: &str, old: &Table, new: &Table, intent: 
                 }
             }
         }
-        pre.extend(narrowing_checks(
-            t,
-            &Column {
-                name: o.name.clone(),
-                ..(*c).clone()
-            },
-            &o.checks,
-        ));
+        let on_old_name = Column {
+            name: o.name.clone(),
+            ..(*c).clone()
+        };
+        let narrowed = narrowing_checks(t, &on_old_name, &o.checks);
+        if !narrowed.is_empty() {
+            code.summary.push(format!(
+                "check the rows against the narrower constraints of {t}.{}",
+                c.name
+            ));
+        }
+        pre.extend(narrowed);
         // Nullability.
         if o.nullable && !c.nullable {
             match backfill_of(domain, t, &o.name, c, intent) {
@@ -843,4 +851,143 @@ fn backfill_of(domain: &str, table: &str, column: &str, c: &Column, intent: &Int
     }
     let value = intent.backfills.get(&(domain.to_owned(), c.name.clone()))?;
     Some(format!("m.backfill({t}, {col}, {})", py_value(value, &c.ty)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::migrate::{intent, plan};
+    use crate::spec::{parsed_for_test, resolve};
+
+    fn schema(specs: &[(&str, &str)]) -> (Schema, crate::spec::Domains) {
+        let domains = resolve(parsed_for_test(specs)).expect("valid specs");
+        (Schema::of(&domains), domains)
+    }
+
+    fn upgrade(old: &[(&str, &str)], new: &[(&str, &str)]) -> Result<Code, Vec<Problem>> {
+        let (before, _) = schema(old);
+        let (_, domains) = schema(new);
+        plan(&before, &domains, &intent(&domains, &BTreeMap::new())).map(|m| m.upgrade)
+    }
+
+    const ARTIST: &str = "[fields.name]\ntype = \"str\"\nunique = true\n";
+
+    #[test]
+    fn a_declared_rename_is_a_rename_both_ways() {
+        let new = "[fields.full_name]\ntype = \"str\"\nunique = true\nrenamed_from = \"name\"\n";
+        let (before, _) = schema(&[("artist", ARTIST)]);
+        let (_, domains) = schema(&[("artist", new)]);
+        let m = plan(&before, &domains, &intent(&domains, &BTreeMap::new())).unwrap();
+        let up = m.upgrade.lines.join("\n");
+        assert!(
+            up.contains("batch_op.alter_column(\"name\", new_column_name=\"full_name\")"),
+            "{up}"
+        );
+        assert!(!up.contains("drop_column") && !up.contains("add_column"), "{up}");
+        // The unique constraint keeps the name the database gave it.
+        let column = &m.schema.tables["artist"].columns[0];
+        assert_eq!(column.unique.as_deref(), Some("uq_artists_name"));
+        let down = m.downgrade.unwrap().lines.join("\n");
+        assert!(
+            down.contains("alter_column(\"full_name\", new_column_name=\"name\")"),
+            "{down}"
+        );
+    }
+
+    #[test]
+    fn without_renamed_from_a_new_name_is_drop_and_add() {
+        let up = upgrade(
+            &[("artist", ARTIST)],
+            &[("artist", "[fields.full_name]\ntype = \"str\"\noptional = true\n")],
+        )
+        .unwrap()
+        .lines
+        .join("\n");
+        assert!(
+            up.contains("drop_column(\"name\")") && up.contains("add_column"),
+            "{up}"
+        );
+    }
+
+    #[test]
+    fn a_new_required_field_needs_a_value() {
+        let problems = upgrade(
+            &[("artist", ARTIST)],
+            &[("artist", &format!("{ARTIST}[fields.age]\ntype = \"int\"\n"))],
+        )
+        .unwrap_err();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].field.as_deref(), Some("age"));
+        assert!(
+            problems[0].help.contains("--backfill artist.age=VALUE"),
+            "{:?}",
+            problems[0]
+        );
+        let with_default = format!("{ARTIST}[fields.age]\ntype = \"int\"\ndefault = 7\n");
+        let up = upgrade(&[("artist", ARTIST)], &[("artist", &with_default)])
+            .unwrap()
+            .lines
+            .join("\n");
+        assert!(up.contains("m.backfill(\"artists\", \"age\", 7)"), "{up}");
+    }
+
+    #[test]
+    fn casts_check_the_rows_or_are_refused() {
+        let big = ColumnType::Bigint;
+        assert_eq!(
+            cast_checks("t", "c", &big, &ColumnType::Int).unwrap(),
+            ["m.refuse_outside(\"t\", \"c\", ge=-2147483648, le=2147483647)"]
+        );
+        assert_eq!(
+            cast_checks("t", "c", &ColumnType::Int, &big).unwrap(),
+            Vec::<String>::new()
+        );
+        assert!(cast_checks("t", "c", &ColumnType::Date, &ColumnType::Uuid).is_err());
+        let text_to_str = cast_checks("t", "c", &ColumnType::Text, &ColumnType::Str { length: 9 }).unwrap();
+        assert_eq!(text_to_str, ["m.refuse_longer(\"t\", \"c\", 9)"]);
+    }
+
+    #[test]
+    fn only_narrower_constraints_are_checked() {
+        let column = |ge: Option<&str>, le: Option<&str>| Column {
+            name: "year".into(),
+            ty: ColumnType::Int,
+            nullable: true,
+            unique: None,
+            index: false,
+            references: None,
+            default: None,
+            now: false,
+            checks: Checks {
+                ge: ge.map(str::to_owned),
+                le: le.map(str::to_owned),
+                ..Checks::default()
+            },
+        };
+        let old = column(Some("1000"), None).checks;
+        assert!(narrowing_checks("t", &column(Some("0"), None), &old).is_empty());
+        assert_eq!(
+            narrowing_checks("t", &column(Some("1500"), Some("2100")), &old),
+            ["m.refuse_outside(\"t\", \"year\", ge=1500, le=2100)"]
+        );
+    }
+
+    #[test]
+    fn tables_are_created_referenced_first_and_dropped_referencing_first() {
+        let artwork = "[fields.artist_id]\ntype = \"ref\"\nto = \"artist\"\n";
+        let specs = [("artist", ARTIST), ("artwork", artwork)];
+        let up = upgrade(&[], &specs).unwrap().lines.join("\n");
+        let (artists, artworks) = (up.find("\"artists\",").unwrap(), up.find("\"artworks\",").unwrap());
+        assert!(artists < artworks, "{up}");
+        let (before, _) = schema(&specs);
+        let down = transform(&before, &Schema::default(), &Intent::default())
+            .unwrap()
+            .lines
+            .join("\n");
+        let (artists, artworks) = (
+            down.find("op.drop_table(\"artists\")").unwrap(),
+            down.find("op.drop_table(\"artworks\")").unwrap(),
+        );
+        assert!(artworks < artists, "{down}");
+    }
 }

@@ -335,6 +335,8 @@ generated_config_regenerates() {
     grep -qE '^scaffold generate\.+Failed' "$log" || { echo "scaffold-generate did not fail"; return 1; }
     grep -q 'files were modified by this hook' "$log" || { echo "pre-commit did not see modified files"; return 1; }
     grep -q 'bio' "$B/backend/domain/artist/model.py" || { echo "model.py was not regenerated"; return 1; }
+    # The database follows the spec with a revision; then check is clean.
+    env PATH="$NORUST_PATH" scaffold -C "$B" migrate -m "add bio to artists" -q || return 1
     env PATH="$NORUST_PATH" scaffold -C "$B" check || return 1
     (cd "$B" && git add -A && "${env[@]}" pre-commit run --all-files -c "$PC_CONFIG") || { echo "second run should pass"; return 1; }
     local installed

@@ -102,6 +102,10 @@ def check(path: Path, requirement: str | None = None) -> list[str]:
         first(lambda t, e: "ruff format --check" in t, "ruff format --check"),
         first(lambda t, e: t.strip().startswith("mypy"), "mypy"),
     ]
+    migrations = first(
+        lambda t, e: "alembic upgrade head" in t and "alembic check" in t and "postgresql" in str(e.get("DATABASE_URL")),
+        "alembic upgrade head + alembic check on PostgreSQL",
+    )
     pytest_pg = first(
         lambda t, e: "pytest" in t and e.get("TEST_DATABASE_URL") == EXPECTED_TEST_DATABASE_URL,
         f"pytest with TEST_DATABASE_URL={EXPECTED_TEST_DATABASE_URL}",
@@ -109,6 +113,8 @@ def check(path: Path, requirement: str | None = None) -> list[str]:
     pytest_sqlite = first(
         lambda t, e: "pytest" in t and "TEST_DATABASE_URL" not in e, "pytest on SQLite (no TEST_DATABASE_URL)"
     )
+    if -1 not in (order[-1], migrations) and migrations < order[-1]:
+        problems.append("the migrations should run after the static checks")
     if -1 not in order and order != sorted(order):
         problems.append("install must come first, then scaffold check, ruff check, ruff format --check, mypy")
     if -1 not in (order[-1], pytest_pg, pytest_sqlite) and min(pytest_pg, pytest_sqlite) < order[-1]:

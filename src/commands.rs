@@ -461,22 +461,8 @@ pub fn check(base: &Path, args: &CheckArgs, reporter: &Reporter) -> anyhow::Resu
                 reporter.line(&serde_json::to_string_pretty(&report).expect("plain data serialises"));
             }
             CheckFormat::Github => {
-                for p in &problems {
-                    let mut place = String::new();
-                    if let Some(file) = &p.file {
-                        place = format!(" file={file}");
-                        if let (Some(line), Some(column)) = (p.line, p.column) {
-                            place += &format!(",line={line},col={column}");
-                        }
-                    }
-                    let message = match &p.help {
-                        Some(help) => format!("{} ({help})", p.message),
-                        None => p.message.clone(),
-                    };
-                    reporter.line(&format!(
-                        "::error{place},title=scaffold check::{}",
-                        github_escape(&message)
-                    ));
+                for line in github_error_lines(&problems, "scaffold check") {
+                    reporter.line(&line);
                 }
             }
         }
@@ -718,6 +704,33 @@ fn first_difference(old: &str, new: &str) -> usize {
 /// GitHub workflow commands need `%`, CR and LF escaped in messages.
 fn github_escape(s: &str) -> String {
     s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// A value of a workflow command's property: `,` and `:` escaped as well.
+fn property(s: &str) -> String {
+    github_escape(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// The errors that stopped a command as `::error` annotations at their file,
+/// line and column where they have them.
+fn github_error_lines(problems: &[Problem], title: &str) -> Vec<String> {
+    problems
+        .iter()
+        .map(|p| {
+            let mut place = String::new();
+            if let Some(file) = &p.file {
+                place = format!("file={},", property(file));
+                if let (Some(line), Some(column)) = (p.line, p.column) {
+                    place += &format!("line={line},col={column},");
+                }
+            }
+            let message = match &p.help {
+                Some(help) => format!("{} ({help})", p.message),
+                None => p.message.clone(),
+            };
+            format!("::error {place}title={}::{}", property(title), github_escape(&message))
+        })
+        .collect()
 }
 
 /// State of one file of a domain, for `list`.

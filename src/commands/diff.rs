@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anstyle::{AnsiColor, Style};
 
-use super::{github_escape, problems_of};
+use super::{github_error_lines, github_escape, problems_of, property};
 use crate::ExitStatus;
 use crate::cli::{DiffArgs, DiffFormat};
 use crate::load::{self, git};
@@ -26,22 +26,8 @@ pub fn diff(base: &Path, args: &DiffArgs, reporter: &Reporter) -> anyhow::Result
                 reporter.line(&serde_json::to_string_pretty(&report).expect("plain data serialises"));
             }
             DiffFormat::Github => {
-                for p in &problems {
-                    let mut place = String::new();
-                    if let Some(file) = &p.file {
-                        place = format!("file={},", property(file));
-                        if let (Some(line), Some(column)) = (p.line, p.column) {
-                            place += &format!("line={line},col={column},");
-                        }
-                    }
-                    let message = match &p.help {
-                        Some(help) => format!("{} ({help})", p.message),
-                        None => p.message.clone(),
-                    };
-                    reporter.line(&format!(
-                        "::error {place}title=scaffold diff::{}",
-                        github_escape(&message)
-                    ));
+                for line in github_error_lines(&problems, "scaffold diff") {
+                    reporter.line(&line);
                 }
             }
         }
@@ -194,9 +180,4 @@ fn github(review: &Review, summary: &str, prefix: &str, reporter: &Reporter) {
         ));
     }
     reporter.line(summary);
-}
-
-/// A value of a workflow command's property: `,` and `:` escaped as well.
-fn property(s: &str) -> String {
-    github_escape(s).replace(':', "%3A").replace(',', "%2C")
 }

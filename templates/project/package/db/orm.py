@@ -19,9 +19,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from {{ package }}.core.config import settings
 
-# The project's alembic.ini, beside the package.
-ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
-
 
 def _on_sqlite_connect(dbapi_connection: Any, connection_record: Any) -> None:
     """Enforce foreign keys and wait for locks on every SQLite connection."""
@@ -98,9 +95,16 @@ async def create_tables(engine: AsyncEngine | None = None) -> None:
         await connection.run_sync(SQLModel.metadata.create_all)
 
 
+def _alembic_ini() -> Path:
+    """The project's alembic.ini: beside the package (a checkout or an
+    editable install), else in the working directory."""
+    beside = Path(__file__).resolve().parents[2] / "alembic.ini"
+    return beside if beside.is_file() else Path("alembic.ini")
+
+
 def _upgrade_to_head() -> None:
     """``alembic upgrade head`` with the project's alembic.ini."""
-    config = Config(str(ALEMBIC_INI))
+    config = Config(str(_alembic_ini()))
     config.attributes["configure_logger"] = False
     command.upgrade(config, "head")
 

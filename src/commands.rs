@@ -1110,6 +1110,10 @@ fn cli_backfills(
                 )));
             }
             FieldKind::Json => return Err(usage(format!("{target} is a json field; it cannot be backfilled"))),
+            FieldKind::Ref { to, .. } if domains.get(to).is_some_and(|t| t.id == spec::IdKind::Int) => value
+                .parse::<i64>()
+                .map(serde_json::Value::from)
+                .map_err(|_| usage(format!("{target} holds the integer id of a {to}, not '{value}'")))?,
             _ => serde_json::Value::String(value.to_owned()),
         };
         out.insert((domain.to_owned(), field.to_owned()), json);

@@ -786,6 +786,10 @@ fn alter_table(code: &mut Code, domain: &str, old: &Table, new: &Table, intent: 
         if needs_value {
             match backfill_of(domain, t, &c.name, c, intent) {
                 Some(fill) => {
+                    if c.unique.is_some() {
+                        // One value for every row cannot be unique.
+                        pre.push(format!("m.refuse_shared_value({tq}, {cq})"));
+                    }
                     after_batch.push(fill);
                     tighten.push(format!(
                         "batch_op.alter_column({cq}, nullable=False, existing_type={})",
@@ -797,7 +801,7 @@ fn alter_table(code: &mut Code, domain: &str, old: &Table, new: &Table, intent: 
                         &c.name,
                         format!("new required field '{}' of {domain} needs a value for the rows {t} already has", c.name),
                         format!(
-                            "add `backfill = ...` (or a `default`) to [fields.{}], make it optional, or run `scaffold migrate --backfill {domain}.{}=VALUE`",
+                            "add `backfill = ...` or a `default` to [fields.{}] (str, text, numbers, bool and enum take them), make it optional, or run `scaffold migrate --backfill {domain}.{}=VALUE`",
                             c.name, c.name
                         ),
                     ));
@@ -929,6 +933,19 @@ mod tests {
             .lines
             .join("\n");
         assert!(up.contains("m.backfill(\"artists\", \"age\", 7)"), "{up}");
+    }
+
+    #[test]
+    fn one_backfilled_value_cannot_fill_a_unique_column() {
+        let new = format!("{ARTIST}[fields.code]\ntype = \"str\"\nunique = true\nbackfill = \"x\"\n");
+        let up = upgrade(&[("artist", ARTIST)], &[("artist", &new)])
+            .unwrap()
+            .lines
+            .join("\n");
+        let check = up
+            .find("m.refuse_shared_value(\"artists\", \"code\")")
+            .expect("a check");
+        assert!(check < up.find("m.backfill(").unwrap(), "{up}");
     }
 
     #[test]

@@ -129,6 +129,18 @@ def refuse_duplicates(table: str, column: str) -> None:
     _refuse(tbl, col.in_(repeated), f"repeat a {column}")
 
 
+def refuse_shared_value(table: str, column: str) -> None:
+    """Refuse to give one value to several rows of a new unique column."""
+    query = sa.select(sa.func.count()).select_from(sa.table(table))
+    count = op.get_bind().execute(query).scalar_one()
+    if count > 1:
+        message = (
+            f"{count} rows of {table} cannot share one {column}: the field"
+            " is unique; add it optional, fill it, then make it required"
+        )
+        raise MigrationRefusedError(message)
+
+
 def backfill(table: str, column: str, value: Scalar) -> None:
     """Give ``value`` to the rows of ``table`` that have no ``column``."""
     tbl, col = _column(table, column)

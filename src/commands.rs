@@ -909,6 +909,12 @@ pub fn remove_domain(base: &Path, args: &RemoveDomainArgs, reporter: &Reporter) 
         reporter.say("dry run: nothing was removed");
         return Ok(ExitStatus::Success);
     }
+    if project.root.join(migrate::VERSIONS_DIR).is_dir() {
+        // Dropping a table loses its rows: a revision of its own, reviewed.
+        reporter.say(&format!(
+            "next: scaffold migrate -m \"remove {name}\"   # the revision that drops its table"
+        ));
+    }
     Ok(if kept > 0 {
         ExitStatus::Failure
     } else {

@@ -556,6 +556,9 @@ fn alter_table(code: &mut Code, domain: &str, old: &Table, new: &Table, intent: 
     let mut pre = Vec::new(); // checks and backfills, on the old column names
     let mut pg_before = Vec::new(); // enum types created, renamed or extended
     let mut index_drops = Vec::new();
+    // Renames come first, in a batch of their own: within one batch SQLite
+    // knows a column by its old name, PostgreSQL by its new one.
+    let mut renames = Vec::new();
     let mut batch = Vec::new();
     let mut after_batch = Vec::new(); // backfills of new columns
     let mut tighten = Vec::new(); // new required columns made NOT NULL
@@ -602,7 +605,7 @@ fn alter_table(code: &mut Code, domain: &str, old: &Table, new: &Table, intent: 
         }
         if o.name != c.name {
             code.summary.push(format!("rename column {t}.{} to {}", o.name, c.name));
-            batch.push(format!("batch_op.alter_column({oq}, new_column_name={cq})"));
+            renames.push(format!("batch_op.alter_column({oq}, new_column_name={cq})"));
         }
         // Type.
         let same_family = matches!((&o.ty, &c.ty), (ColumnType::Enum { .. }, ColumnType::Enum { .. }));
@@ -828,7 +831,7 @@ fn alter_table(code: &mut Code, domain: &str, old: &Table, new: &Table, intent: 
     code.lines.extend(pre);
     code.lines.extend(pg_before);
     code.lines.extend(index_drops);
-    for (block, lines) in [(true, batch), (false, after_batch), (true, tighten)] {
+    for (block, lines) in [(true, renames), (true, batch), (false, after_batch), (true, tighten)] {
         if lines.is_empty() {
             continue;
         }

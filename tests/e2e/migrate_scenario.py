@@ -288,6 +288,14 @@ STEPS = [
         expect=["new_column_name"],
     ),
     Step(
+        "rename a field and narrow it at once",
+        lambda: SPECS["artwork"]["fields"].update(
+            {"name": {**SPECS["artwork"]["fields"].pop("title"), "renamed_from": "title", "max_length": 250}},
+        ),
+        renamed={("artworks", "title"): ("artworks", "name")},
+        expect=["new_column_name", "m.refuse_longer(\"artworks\", \"title\", 250)"],
+    ),
+    Step(
         "rename a domain",
         rename_domain,
         renamed={("exhibitions", "*"): ("shows", "*")},

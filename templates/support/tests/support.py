@@ -556,6 +556,11 @@ class Decimal(Kind):
     def _fits(self, text: str) -> bool:
         return abs(_Decimal(text)) <= self.largest
 
+    def _representable(self, value: _Decimal) -> bool:
+        """Whether the column holds ``value`` exactly (a bound may lie
+        beyond the largest value its digits allow)."""
+        return _Decimal(self.text(value)) == value and self._fits(str(value))
+
     def rejects(self) -> list[Rejected]:
         places = "0." + "1" * (self.decimal_places + 1)
         whole = "9" * (self.max_digits - self.decimal_places + 1)
@@ -587,7 +592,7 @@ class Decimal(Kind):
     def accepts(self) -> list[Any]:
         with localcontext(_WIDE):
             edges = [_Decimal(e) for e in (self.ge, self.le) if e is not None]
-            exact = [e for e in edges if _Decimal(self.text(e)) == e]
+            exact = [e for e in edges if self._representable(e)]
             for extreme in (self.largest, -self.largest):
                 if self._within(extreme):
                     exact.append(extreme)

@@ -309,6 +309,13 @@ STEPS = [
         dropped_tables={"legacy_notes"},
         expect=["op.drop_table(\"legacy_notes\")"],
     ),
+    Step("turn timestamps off", lambda: SPECS["artist"].update(timestamps=False), expect=["drop_column(\"created_at\")"]),
+    Step(
+        "turn timestamps on (rows get the time of the migration)",
+        lambda: SPECS["artist"].update(timestamps=True),
+        changed={("artists", "created_at"), ("artists", "updated_at")},
+        expect=["m.backfill_now(\"artists\", \"created_at\")"],
+    ),
     Step(
         "remove a required field without a default (no way back)",
         lambda: SPECS["artist"]["fields"].pop("country"),

@@ -234,6 +234,22 @@ def rename_domain() -> None:
         (PROJECT / path).unlink()
 
 
+def rename_artist() -> None:
+    SPECS["maker"] = SPECS.pop("artist")
+    SPECS["maker"]["renamed_from"] = "artist"
+    SPECS["artwork"]["fields"]["maker_id"]["to"] = "maker"
+    for path in [
+        "backend/domain/artist/model.py",
+        "backend/domain/artist/repository.py",
+        "backend/domain/artist/service.py",
+        "backend/domain/artist/__init__.py",
+        "backend/dtos/artist.py",
+        "backend/api/v1/routers/artist.py",
+        "tests/api/test_artist.py",
+    ]:
+        (PROJECT / path).unlink()
+
+
 def remove_legacy_note() -> None:
     SPECS.pop("legacy_note")
     run([SCAFFOLD, "remove-domain", "legacy_note", "-q"])
@@ -321,6 +337,20 @@ STEPS = [
         lambda: SPECS["artist"]["fields"].pop("country"),
         reversible=False,
         expect=["drop_column", "NotImplementedError"],
+    ),
+    Step(
+        "rename a ref field",
+        lambda: SPECS["artwork"]["fields"].update(
+            {"maker_id": {**SPECS["artwork"]["fields"].pop("artist_id"), "renamed_from": "artist_id"}},
+        ),
+        renamed={("artworks", "artist_id"): ("artworks", "maker_id")},
+        expect=["new_column_name=\"maker_id\"", "op.create_index(op.f(\"ix_artworks_maker_id\")"],
+    ),
+    Step(
+        "rename a domain others reference",
+        rename_artist,
+        renamed={("artists", "*"): ("makers", "*")},
+        expect=["op.rename_table(\"artists\", \"makers\")", "create_foreign_key"],
     ),
 ]
 

@@ -250,6 +250,18 @@ def rename_artist() -> None:
         (PROJECT / path).unlink()
 
 
+def enum_to_str() -> None:
+    status = f("show", "status")
+    status.pop("values")
+    status.update(type="str", max_length=10)
+
+
+def str_to_enum() -> None:
+    code = f("artwork", "code")
+    code.pop("unique")
+    code.update(type="enum", values=["first", "second"])
+
+
 def remove_legacy_note() -> None:
     SPECS.pop("legacy_note")
     run([SCAFFOLD, "remove-domain", "legacy_note", "-q"])
@@ -317,6 +329,8 @@ STEPS = [
         renamed={("exhibitions", "*"): ("shows", "*")},
         expect=["op.rename_table(\"exhibitions\", \"shows\")", "m.rename_enum(\"exhibitions_status\", \"shows_status\")"],
     ),
+    Step("an enum becomes text", enum_to_str, expect=["m.refuse_longer(\"shows\", \"status\", 10)", "m.drop_enum(\"shows_status\")"]),
+    Step("text becomes an enum", str_to_enum, expect=["m.refuse_other_values", "m.create_enum(\"artworks_code\""]),
     Step("add a domain", lambda: SPECS.update(gallery={"fields": {"city": {"type": "str"}}}), expect=["op.create_table"]),
     Step("remove a field", lambda: SPECS["artwork"]["fields"].pop("code"), expect=["drop_column"]),
     Step(

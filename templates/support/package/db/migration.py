@@ -58,7 +58,7 @@ def refuse_nulls(table: str, column: str) -> None:
 def refuse_longer(table: str, column: str, max_length: int) -> None:
     """Refuse while values of ``column`` are longer than ``max_length``."""
     tbl, col = _column(table, column)
-    condition = sa.func.length(col) > max_length
+    condition = sa.func.length(sa.cast(col, sa.String)) > max_length
     reason = f"have a {column} longer than {max_length} characters"
     _refuse(tbl, condition, reason)
 
@@ -66,7 +66,7 @@ def refuse_longer(table: str, column: str, max_length: int) -> None:
 def refuse_shorter(table: str, column: str, min_length: int) -> None:
     """Refuse while values of ``column`` are shorter than ``min_length``."""
     tbl, col = _column(table, column)
-    condition = sa.func.length(col) < min_length
+    condition = sa.func.length(sa.cast(col, sa.String)) < min_length
     reason = f"have a {column} shorter than {min_length} characters"
     _refuse(tbl, condition, reason)
 

@@ -1069,6 +1069,16 @@ fn migration_errors(project: &Project, domains: &Domains, problems: &[migrate::P
     Diagnostics::sorted(diagnostics).into()
 }
 
+/// Whether `value` has the form of a date, an offset datetime or a UUID.
+fn backfill_text_fits(kind: &spec::FieldKind, value: &str) -> bool {
+    let pattern = match kind {
+        spec::FieldKind::Date => r"^\d{4}-\d{2}-\d{2}$",
+        spec::FieldKind::Datetime => r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$",
+        _ => r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$",
+    };
+    regex::Regex::new(pattern).is_ok_and(|re| re.is_match(value))
+}
+
 /// `--backfill DOMAIN.FIELD=VALUE` values, read as the field's type.
 fn cli_backfills(
     domains: &Domains,
@@ -1116,6 +1126,14 @@ fn cli_backfills(
                 )));
             }
             FieldKind::Json => return Err(usage(format!("{target} is a json field; it cannot be backfilled"))),
+            FieldKind::Date | FieldKind::Datetime | FieldKind::Uuid if !backfill_text_fits(&f.kind, value) => {
+                let form = match f.kind {
+                    FieldKind::Date => "a date like 2026-01-31",
+                    FieldKind::Datetime => "a datetime with an offset like 2026-01-31T12:00:00Z",
+                    _ => "a UUID like 123e4567-e89b-12d3-a456-426614174000",
+                };
+                return Err(usage(format!("{target} takes {form}, not '{value}'")));
+            }
             FieldKind::Ref { to, .. } if domains.get(to).is_some_and(|t| t.id == spec::IdKind::Int) => value
                 .parse::<i64>()
                 .map(serde_json::Value::from)

@@ -115,6 +115,12 @@ pub fn render(package: &str, message: &str, rev: &str, parent: Option<&str>, mig
         body += &format!("- {s}\n");
     }
     body += &format!("\nRevision ID: {rev}\nRevises: {}\n\"\"\"\n\n", parent.unwrap_or(""));
+    if uses("dt.date") {
+        body += "import datetime as dt\n";
+    }
+    if uses("uuid.UUID(") {
+        body += "import uuid\n";
+    }
     body += "from collections.abc import Sequence\n";
     if uses("Decimal(") {
         body += "from decimal import Decimal\n";

@@ -384,6 +384,12 @@ fn py_value(v: &Value, ty: &ColumnType) -> String {
         Value::Number(n) => n.to_string(),
         Value::String(s) if matches!(ty, ColumnType::Decimal { .. }) => format!("Decimal({})", py::string(s)),
         Value::String(s) if matches!(ty, ColumnType::Float) => s.clone(),
+        // The drivers bind dates, datetimes and UUIDs as such, not as text.
+        Value::String(s) if matches!(ty, ColumnType::Date) => format!("dt.date.fromisoformat({})", py::string(s)),
+        Value::String(s) if matches!(ty, ColumnType::Datetime) => {
+            format!("dt.datetime.fromisoformat({})", py::string(s))
+        }
+        Value::String(s) if matches!(ty, ColumnType::Uuid) => format!("uuid.UUID({})", py::string(s)),
         Value::String(s) => py::string(s),
         other => py::string(&other.to_string()),
     }
@@ -857,7 +863,13 @@ fn backfill_of(domain: &str, table: &str, column: &str, c: &Column, intent: &Int
         return Some(format!("m.backfill_now({t}, {col})"));
     }
     let value = intent.backfills.get(&(domain.to_owned(), c.name.clone()))?;
-    Some(format!("m.backfill({t}, {col}, {})", py_value(value, &c.ty)))
+    let typed = matches!(c.ty, ColumnType::Date | ColumnType::Datetime | ColumnType::Uuid);
+    let type_arg = if typed {
+        format!(", {}", sa_type(&c.ty))
+    } else {
+        String::new()
+    };
+    Some(format!("m.backfill({t}, {col}, {}{type_arg})", py_value(value, &c.ty)))
 }
 
 #[cfg(test)]
@@ -949,6 +961,18 @@ mod tests {
             .find("m.refuse_shared_value(\"artists\", \"code\")")
             .expect("a check");
         assert!(check < up.find("m.backfill(").unwrap(), "{up}");
+    }
+
+    #[test]
+    fn dates_and_uuids_are_backfilled_as_such() {
+        let new = format!("{ARTIST}[fields.seen_at]\ntype = \"datetime\"\n");
+        let (before, _) = schema(&[("artist", ARTIST)]);
+        let (_, domains) = schema(&[("artist", &new)]);
+        let at = Value::String("2026-01-31T12:00:00+02:00".into());
+        let intent = intent(&domains, &BTreeMap::from([(("artist".into(), "seen_at".into()), at)]));
+        let up = plan(&before, &domains, &intent).unwrap().upgrade.lines.join("\n");
+        let fill = "m.backfill(\"artists\", \"seen_at\", dt.datetime.fromisoformat(\"2026-01-31T12:00:00+02:00\"), UtcDateTime())";
+        assert!(up.contains(fill), "{up}");
     }
 
     #[test]

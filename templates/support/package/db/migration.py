@@ -9,8 +9,11 @@ before it changes anything, when the rows in a table do not allow a change
 message names the table, the column and how many rows are in the way.
 """
 
+import datetime as dt
+import uuid
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -141,9 +144,19 @@ def refuse_shared_value(table: str, column: str) -> None:
         raise MigrationRefusedError(message)
 
 
-def backfill(table: str, column: str, value: Scalar) -> None:
-    """Give ``value`` to the rows of ``table`` that have no ``column``."""
-    tbl, col = _column(table, column)
+def backfill(
+    table: str,
+    column: str,
+    value: Scalar | dt.date | uuid.UUID,
+    type_: sa.types.TypeEngine[Any] | None = None,
+) -> None:
+    """Give ``value`` to the rows of ``table`` that have no ``column``.
+
+    ``type_`` (the column's type) binds values the driver takes only in
+    their column's form: aware datetimes, UUIDs on SQLite.
+    """
+    col: sa.ColumnClause[object] = sa.column(column, type_)
+    tbl = sa.table(table, col)
     statement = tbl.update().where(col.is_(None)).values({column: value})
     op.get_bind().execute(statement)
 

@@ -11,6 +11,8 @@ its own. A reversible change is then undone and redone
 (`alembic downgrade -1`, `alembic upgrade head`) and checked again. Changes
 the rows do not allow (a narrower column, a removed enum value in use)
 stop the migration without changing anything, until the rows are fixed.
+Last, a hand-written revision that fails halfway must leave the database
+as it was, SQLite included.
 """
 
 from __future__ import annotations
@@ -471,7 +473,34 @@ def main() -> int:
         for p in problems:
             print("        " + p.replace("\n", "\n        "))
         failures += bool(problems)
-    print(f"migrate scenario ({'PostgreSQL' if POSTGRES else 'SQLite'}): {len(STEPS) - failures} of {len(STEPS)} steps hold")
+    # A hand-written revision that fails halfway leaves the database as it
+    # was, on SQLite too (one transaction per run, DDL included).
+    head = alembic("current").stdout.split()[0]
+    before = dump()
+    broken = PROJECT / "migrations" / "versions" / "zz_fails_halfway.py"
+    broken.write_text(
+        f"import sqlalchemy as sa\nfrom alembic import op\n\nrevision = 'fails'\ndown_revision = {head!r}\n\n"
+        "def upgrade() -> None:\n"
+        "    with op.batch_alter_table('artworks') as batch_op:\n"
+        "        batch_op.add_column(sa.Column('half', sa.Integer(), nullable=True))\n"
+        "    op.execute(\"UPDATE artworks SET half = 1\")\n"
+        "    raise RuntimeError('halfway')\n\n"
+        "def downgrade() -> None:\n    pass\n"
+    )
+    failed = alembic("upgrade", "head", ok=False)
+    broken.unlink()
+    halfway = []
+    if failed.returncode == 0 or "halfway" not in failed.stderr:
+        halfway.append(f"the broken revision did not fail:\n{failed.stderr[-1500:]}")
+    if dump() != before:
+        halfway.append("the failed revision left changes behind")
+    if alembic("current").stdout.split()[0] != head:
+        halfway.append("the failed revision moved the head")
+    print(f"  {'ok  ' if not halfway else 'FAIL'} {len(STEPS) + 1:2}. a revision that fails halfway changes nothing", flush=True)
+    for p in halfway:
+        print("        " + p.replace("\n", "\n        "))
+    failures += bool(halfway)
+    print(f"migrate scenario ({'PostgreSQL' if POSTGRES else 'SQLite'}): {len(STEPS) + 1 - failures} of {len(STEPS) + 1} steps hold")
     return 1 if failures else 0
 
 

@@ -329,7 +329,7 @@ migrate_scenarios() {
     cat "$WORK/migrate-sqlite.log" "$WORK/migrate-postgres.log"
     return $status
 }
-step "33 spec changes on SQLite and on PostgreSQL" migrate_scenarios
+step "33 spec changes and a failing revision, on SQLite and on PostgreSQL" migrate_scenarios
 tail -n 1 "$WORK/migrate-sqlite.log"
 tail -n 1 "$WORK/migrate-postgres.log"
 

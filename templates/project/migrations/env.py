@@ -1,14 +1,16 @@
 """Alembic environment (async): target metadata is ``SQLModel.metadata``.
 
-Importing ``{{ package }}.main`` imports every router, hence every model, so all
+Importing ``backend.main`` imports every router, hence every model, so all
 tables are on the metadata. The URL comes from the settings (DATABASE_URL).
 """
 
 import asyncio
 from logging.config import fileConfig
+from typing import Any
 
 from alembic import context
-from sqlalchemy.engine import Connection
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 
@@ -47,14 +49,35 @@ def do_run_migrations(connection: Connection) -> None:
         target_metadata=target_metadata,
         compare_type=True,
         render_as_batch=connection.dialect.name == "sqlite",
+        transactional_ddl=True,
     )
     with context.begin_transaction():
         context.run_migrations()
 
 
+def _transactional_sqlite(engine: Engine) -> None:
+    """One transaction per run on SQLite too, DDL included, so that a
+    migration that fails halfway leaves the database as it was: the
+    driver's own transaction handling is off and SQLAlchemy says BEGIN.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _no_driver_transactions(
+        dbapi_connection: Any,
+        connection_record: Any,
+    ) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
 async def run_async_migrations() -> None:
     """Connect with the async driver and run the migrations."""
     engine = create_async_engine(settings.DATABASE_URL)
+    if engine.dialect.name == "sqlite":
+        _transactional_sqlite(engine.sync_engine)
     async with engine.connect() as connection:
         await connection.run_sync(do_run_migrations)
     await engine.dispose()

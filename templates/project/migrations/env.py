@@ -1,6 +1,6 @@
 """Alembic environment (async): target metadata is ``SQLModel.metadata``.
 
-Importing ``backend.main`` imports every router, hence every model, so all
+Importing ``{{ package }}.main`` imports every router, hence every model, so all
 tables are on the metadata. The URL comes from the settings (DATABASE_URL).
 """
 

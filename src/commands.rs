@@ -171,15 +171,8 @@ fn migrate_new_tables(project: &Project, domains: &Domains, name: &str, reporter
     if !only_creates || migration.is_empty() {
         return Ok(false);
     }
-    let written = write_migration(
-        project,
-        domains,
-        &format!("add {name}"),
-        &std::collections::BTreeMap::new(),
-        false,
-        reporter,
-    )?;
-    Ok(written.is_some())
+    let written = write_migration(project, &old, &migration, &format!("add {name}"), false, reporter)?;
+    Ok(matches!(written, Written::Revision))
 }
 
 /// Errors of the spec `new-domain` was about to write (such as a ref to a
@@ -953,54 +946,53 @@ pub fn migrate(base: &Path, args: &MigrateArgs, reporter: &Reporter) -> anyhow::
                 .with_help("say what changed, e.g. -m \"add curator to exhibitions\"")
         ]));
     }
-    let extra = cli_backfills(&domains, &args.backfills)?;
-    match write_migration(&project, &domains, &args.message, &extra, args.dry_run, reporter)? {
-        Some(path) if !args.dry_run && path != migrate::SNAPSHOT_PATH => {
-            reporter.say("apply it: alembic upgrade head (or restart the app where it migrates at start-up)");
-        }
-        Some(_) => {}
-        None => reporter.say("nothing to migrate: the database schema already matches the specs"),
-    }
-    Ok(ExitStatus::Success)
-}
-
-/// Writes the revision from the recorded schema to what `domains` describe,
-/// and records the new schema; None when nothing changed. Problems (a
-/// required field without a value for existing rows, a type that cannot be
-/// converted) are errors at the spec line, and nothing is written.
-fn write_migration(
-    project: &Project,
-    domains: &Domains,
-    message: &str,
-    extra: &std::collections::BTreeMap<(String, String), serde_json::Value>,
-    dry_run: bool,
-    reporter: &Reporter,
-) -> anyhow::Result<Option<String>> {
-    let versions = project.root.join(migrate::VERSIONS_DIR);
-    if !versions.is_dir() {
+    if !project.root.join(migrate::VERSIONS_DIR).is_dir() {
         bail!(Diagnostics(vec![
             Diagnostic::file(migrate::VERSIONS_DIR, "the project has no alembic migrations folder")
                 .with_help("run `scaffold init` in the project to add alembic.ini and migrations/")
         ]));
     }
-    let old = read_snapshot(project)?;
-    let intent = migrate::intent(domains, extra);
+    let extra = cli_backfills(&domains, &args.backfills)?;
+    let old = read_snapshot(&project)?;
+    let intent = migrate::intent(&domains, &extra);
     let migration =
-        migrate::plan(&old, domains, &intent).map_err(|problems| migration_errors(project, domains, &problems))?;
-    if migration.is_empty() && old.tables == migration.schema.tables {
-        return Ok(None);
-    }
-    let mut texts = Vec::new();
-    for entry in std::fs::read_dir(&versions).with_context(|| format!("cannot list {}", versions.display()))? {
-        let path = entry?.path();
-        if path.extension().is_some_and(|e| e == "py") {
-            texts.push(std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?);
+        migrate::plan(&old, &domains, &intent).map_err(|problems| migration_errors(&project, &domains, &problems))?;
+    match write_migration(&project, &old, &migration, &args.message, args.dry_run, reporter)? {
+        Written::Revision if !args.dry_run => {
+            reporter.say("apply it: alembic upgrade head (or restart the app where it migrates at start-up)");
         }
+        Written::Revision | Written::Record => {}
+        Written::Nothing => reporter.say("nothing to migrate: the database schema already matches the specs"),
     }
-    let parent = migrate::revision::head(texts.iter().map(String::as_str))
-        .map_err(|m| Diagnostics(vec![Diagnostic::file(migrate::VERSIONS_DIR, m)]))?;
+    Ok(ExitStatus::Success)
+}
+
+/// What [`write_migration`] wrote (or, with `--dry-run`, would write).
+enum Written {
+    /// The specs describe the recorded schema.
+    Nothing,
+    /// Only the record: the database stays as it is.
+    Record,
+    /// A revision and the record.
+    Revision,
+}
+
+/// Writes `migration`'s revision and records its schema; only the record
+/// when the database does not change (a wider bound). With `dry_run` the
+/// revision is printed and nothing is written.
+fn write_migration(
+    project: &Project,
+    old: &migrate::Schema,
+    migration: &migrate::Migration,
+    message: &str,
+    dry_run: bool,
+    reporter: &Reporter,
+) -> anyhow::Result<Written> {
     let mut schema = migration.schema.clone();
     if migration.is_empty() {
+        if old.tables == schema.tables {
+            return Ok(Written::Nothing);
+        }
         // Only what the API checks changed (a wider bound): the database
         // stays as it is, the record follows.
         schema.revision = old.revision.clone();
@@ -1010,16 +1002,26 @@ fn write_migration(
             reporter
                 .say("no revision needed: the database stays as it is (only constraints the API checks were relaxed)");
         }
-        return Ok(Some(migrate::SNAPSHOT_PATH.to_owned()));
+        return Ok(Written::Record);
     }
+    let versions = project.root.join(migrate::VERSIONS_DIR);
+    let mut texts = Vec::new();
+    for entry in std::fs::read_dir(&versions).with_context(|| format!("cannot list {}", versions.display()))? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "py") {
+            texts.push(std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?);
+        }
+    }
+    let parent = migrate::revision::head(texts.iter().map(String::as_str))
+        .map_err(|m| Diagnostics(vec![Diagnostic::file(migrate::VERSIONS_DIR, m)]))?;
     let rev = migrate::revision::revision_id(parent.as_deref(), message, &schema.to_json());
     schema.revision = Some(rev.clone());
-    let text = migrate::revision::render(&project.config.package, message, &rev, parent.as_deref(), &migration);
+    let text = migrate::revision::render(&project.config.package, message, &rev, parent.as_deref(), migration);
     let name = migrate::revision::file_name(&migrate::revision::date_of(now_for_files()), &rev, message);
     let rel = format!("{}/{name}", migrate::VERSIONS_DIR);
     if dry_run {
         reporter.line(&text);
-        return Ok(Some(rel));
+        return Ok(Written::Revision);
     }
     apply::write_atomic(&project.root.join(&rel), &text)?;
     reporter.file(Verb::Create, &rel);
@@ -1032,7 +1034,7 @@ fn write_migration(
     for line in &migration.upgrade.summary {
         reporter.say(&format!("{:>10}    {line}", ""));
     }
-    Ok(Some(rel))
+    Ok(Written::Revision)
 }
 
 /// Seconds since the epoch for names of new files: `SOURCE_DATE_EPOCH`

@@ -203,21 +203,11 @@ impl Schema {
         }
     }
 
-    /// The table whose SQL name is `name`.
-    pub fn by_table_name(&self, name: &str) -> Option<(&String, &Table)> {
-        self.tables.iter().find(|(_, t)| t.name == name)
-    }
-
     /// The snapshot's JSON, as committed.
     pub fn to_json(&self) -> String {
         let mut text = serde_json::to_string_pretty(self).expect("plain JSON");
         text.push('\n');
         text
-    }
-
-    /// Whether `other` describes the same database (names and revision aside).
-    pub fn same_tables(&self, other: &Self) -> bool {
-        self.tables == other.tables
     }
 }
 

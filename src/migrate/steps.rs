@@ -50,7 +50,7 @@ impl Intent {
 }
 
 /// Every column default of `schema`, as backfills.
-pub fn defaults_of(schema: &Schema) -> BTreeMap<(String, String), Value> {
+fn defaults_of(schema: &Schema) -> BTreeMap<(String, String), Value> {
     let mut out = BTreeMap::new();
     for (domain, t) in &schema.tables {
         for c in &t.columns {
@@ -127,11 +127,7 @@ pub fn transform(old: &Schema, new: &Schema, intent: &Intent) -> Result<Code, Ve
     }
     for (table, column) in deferred {
         let r = column.references.as_ref().expect("deferred keys are references");
-        code.line(format!(
-            "with op.batch_alter_table({}) as batch_op:",
-            py::string(&table.name)
-        ));
-        code.line(format!("    {}", create_foreign_key(&column.name, r)));
+        batch_block(&mut code, &table.name, [create_foreign_key(&column.name, r)]);
     }
     // 3. Tables changed.
     for (domain, old_table, table) in &matched {
@@ -148,14 +144,7 @@ pub fn transform(old: &Schema, new: &Schema, intent: &Intent) -> Result<Code, Ve
                 && r.table != table.name
                 && order[..i].iter().any(|(_, t)| t.name == r.table)
             {
-                code.line(format!(
-                    "with op.batch_alter_table({}) as batch_op:",
-                    py::string(&table.name)
-                ));
-                code.line(format!(
-                    "    batch_op.drop_constraint({}, type_=\"foreignkey\")",
-                    py::string(&r.name)
-                ));
+                batch_block(&mut code, &table.name, [drop_constraint(&r.name, "foreignkey")]);
             }
         }
     }
@@ -163,11 +152,7 @@ pub fn transform(old: &Schema, new: &Schema, intent: &Intent) -> Result<Code, Ve
         code.summary.push(format!("drop table {} ({domain})", table.name));
         for c in &table.columns {
             if c.index {
-                code.line(format!(
-                    "op.drop_index({}, table_name={})",
-                    index_ref(&index_name(&table.name, &c.name)),
-                    py::string(&table.name)
-                ));
+                code.line(drop_index(&table.name, &c.name, &table.name));
             }
         }
         code.line(format!("op.drop_table({})", py::string(&table.name)));
@@ -285,6 +270,51 @@ fn create_table<'a>(
             code.line(create_index(&table.name, &c.name));
         }
     }
+}
+
+/// A Python list of strings.
+fn py_list(values: &[impl AsRef<str>]) -> String {
+    let items: Vec<String> = values.iter().map(|v| py::string(v.as_ref())).collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// The statements of `lines` in one `batch_alter_table` block of `table`
+/// (SQLite rebuilds the table; PostgreSQL runs them in place).
+fn batch_block(code: &mut Code, table: &str, lines: impl IntoIterator<Item = String>) {
+    code.line(format!("with op.batch_alter_table({}) as batch_op:", py::string(table)));
+    for l in lines {
+        code.line(format!("    {l}"));
+    }
+}
+
+fn create_enum(name: &str, values: &[String]) -> String {
+    format!("m.create_enum({}, {})", py::string(name), py_list(values))
+}
+
+/// Drops the index of `column` named after `index_table`, from `table`
+/// (the two differ once the table was renamed).
+fn drop_index(index_table: &str, column: &str, table: &str) -> String {
+    format!(
+        "op.drop_index({}, table_name={})",
+        index_ref(&index_name(index_table, column)),
+        py::string(table)
+    )
+}
+
+fn drop_constraint(name: &str, kind: &str) -> String {
+    format!(
+        "batch_op.drop_constraint({}, type_={})",
+        py::string(name),
+        py::string(kind)
+    )
+}
+
+fn set_nullable(column: &str, nullable: bool, ty: &ColumnType) -> String {
+    let nullable = if nullable { "True" } else { "False" };
+    format!(
+        "batch_op.alter_column({column}, nullable={nullable}, existing_type={})",
+        sa_type(ty)
+    )
 }
 
 /// An index name as alembic writes it: `op.f(...)` marks it as final, and
@@ -457,13 +487,11 @@ fn cast_checks(table: &str, column: &str, from: &ColumnType, to: &ColumnType) ->
             if removed.is_empty() {
                 vec![]
             } else {
-                let list: Vec<String> = removed.iter().map(|v| py::string(v)).collect();
-                vec![format!("m.refuse_values({t}, {c}, [{}])", list.join(", "))]
+                vec![format!("m.refuse_values({t}, {c}, {})", py_list(&removed))]
             }
         }
         (T::Str { .. } | T::Text, T::Enum { values, .. }) => {
-            let list: Vec<String> = values.iter().map(|v| py::string(v)).collect();
-            vec![format!("m.refuse_other_values({t}, {c}, [{}])", list.join(", "))]
+            vec![format!("m.refuse_other_values({t}, {c}, {})", py_list(values))]
         }
         _ => {
             return Err(format!("a migration cannot convert {} to {}", from.kind(), to.kind()));
@@ -575,19 +603,13 @@ fn alter_table(code: &mut Code, domain: &str, old: &Table, new: &Table, intent: 
     for c in &removed {
         code.summary.push(format!("drop column {t}.{}", c.name));
         if c.index {
-            index_drops.push(format!(
-                "op.drop_index({}, table_name={tq})",
-                index_ref(&index_name(&old.name, &c.name))
-            ));
+            index_drops.push(drop_index(&old.name, &c.name, t));
         }
         if let Some(u) = &c.unique {
-            batch.push(format!("batch_op.drop_constraint({}, type_=\"unique\")", py::string(u)));
+            batch.push(drop_constraint(u, "unique"));
         }
         if let Some(r) = &c.references {
-            batch.push(format!(
-                "batch_op.drop_constraint({}, type_=\"foreignkey\")",
-                py::string(&r.name)
-            ));
+            batch.push(drop_constraint(&r.name, "foreignkey"));
         }
         batch.push(format!("batch_op.drop_column({})", py::string(&c.name)));
         if let ColumnType::Enum { name, .. } = &c.ty {
@@ -601,10 +623,7 @@ fn alter_table(code: &mut Code, domain: &str, old: &Table, new: &Table, intent: 
         // Indexes carry the table's and the column's names.
         let index_moves = renamed_table || o.name != c.name;
         if o.index && (!c.index || index_moves) {
-            index_drops.push(format!(
-                "op.drop_index({}, table_name={tq})",
-                index_ref(&index_name(&old.name, &o.name))
-            ));
+            index_drops.push(drop_index(&old.name, &o.name, t));
         }
         if c.index && (!o.index || index_moves) {
             index_creates.push(create_index(t, &c.name));
@@ -614,7 +633,6 @@ fn alter_table(code: &mut Code, domain: &str, old: &Table, new: &Table, intent: 
             renames.push(format!("batch_op.alter_column({oq}, new_column_name={cq})"));
         }
         // Type.
-        let same_family = matches!((&o.ty, &c.ty), (ColumnType::Enum { .. }, ColumnType::Enum { .. }));
         match cast_checks(t, &o.name, &o.ty, &c.ty) {
             Err(why) => problems.push(problem(
                 &c.name,
@@ -658,11 +676,10 @@ fn alter_table(code: &mut Code, domain: &str, old: &Table, new: &Table, intent: 
                     }
                     if va.iter().any(|v| !vb.contains(v)) {
                         code.summary.push(format!("remove values from enum {b}"));
-                        let list: Vec<String> = vb.iter().map(|v| py::string(v)).collect();
                         pg_after.push(format!(
-                            "m.replace_enum({tq}, {cq}, {}, [{}])",
+                            "m.replace_enum({tq}, {cq}, {}, {})",
                             py::string(b),
-                            list.join(", ")
+                            py_list(vb)
                         ));
                     }
                     let longest = |v: &Vec<String>| v.iter().map(String::len).max().unwrap_or(0);
@@ -675,7 +692,7 @@ fn alter_table(code: &mut Code, domain: &str, old: &Table, new: &Table, intent: 
                             sa_type(&o.ty)
                         ));
                     }
-                } else if o.ty != c.ty && !same_family {
+                } else if o.ty != c.ty {
                     code.summary.push(format!(
                         "change {t}.{} from {} to {}",
                         c.name,
@@ -683,8 +700,7 @@ fn alter_table(code: &mut Code, domain: &str, old: &Table, new: &Table, intent: 
                         c.ty.describe()
                     ));
                     if let ColumnType::Enum { name, values } = &c.ty {
-                        let list: Vec<String> = values.iter().map(|v| py::string(v)).collect();
-                        pg_before.push(format!("m.create_enum({}, [{}])", py::string(name), list.join(", ")));
+                        pg_before.push(create_enum(name, values));
                     }
                     let via_text = matches!(o.ty, ColumnType::Enum { .. }) || matches!(c.ty, ColumnType::Enum { .. });
                     let using = format!(
@@ -733,16 +749,10 @@ fn alter_table(code: &mut Code, domain: &str, old: &Table, new: &Table, intent: 
                     pre.push(format!("m.refuse_nulls({tq}, {oq})"));
                 }
             }
-            batch.push(format!(
-                "batch_op.alter_column({cq}, nullable=False, existing_type={})",
-                sa_type(&c.ty)
-            ));
+            batch.push(set_nullable(&cq, false, &c.ty));
         } else if !o.nullable && c.nullable {
             code.summary.push(format!("make {t}.{} optional", c.name));
-            batch.push(format!(
-                "batch_op.alter_column({cq}, nullable=True, existing_type={})",
-                sa_type(&c.ty)
-            ));
+            batch.push(set_nullable(&cq, true, &c.ty));
         }
         // Unique.
         match (&o.unique, &c.unique) {
@@ -754,10 +764,7 @@ fn alter_table(code: &mut Code, domain: &str, old: &Table, new: &Table, intent: 
             (Some(u), None) => {
                 code.summary
                     .push(format!("drop the unique constraint of {t}.{}", c.name));
-                batch.insert(
-                    0,
-                    format!("batch_op.drop_constraint({}, type_=\"unique\")", py::string(u)),
-                );
+                batch.insert(0, drop_constraint(u, "unique"));
             }
             _ => {}
         }
@@ -769,13 +776,7 @@ fn alter_table(code: &mut Code, domain: &str, old: &Table, new: &Table, intent: 
         };
         if !same_key {
             if let Some(r) = &o.references {
-                batch.insert(
-                    0,
-                    format!(
-                        "batch_op.drop_constraint({}, type_=\"foreignkey\")",
-                        py::string(&r.name)
-                    ),
-                );
+                batch.insert(0, drop_constraint(&r.name, "foreignkey"));
             }
             if let Some(r) = &c.references {
                 code.summary
@@ -788,8 +789,7 @@ fn alter_table(code: &mut Code, domain: &str, old: &Table, new: &Table, intent: 
     for c in &added {
         let cq = py::string(&c.name);
         if let ColumnType::Enum { name, values } = &c.ty {
-            let list: Vec<String> = values.iter().map(|v| py::string(v)).collect();
-            pg_before.push(format!("m.create_enum({}, [{}])", py::string(name), list.join(", ")));
+            pg_before.push(create_enum(name, values));
         }
         let needs_value = !c.nullable;
         if needs_value {
@@ -800,10 +800,7 @@ fn alter_table(code: &mut Code, domain: &str, old: &Table, new: &Table, intent: 
                         pre.push(format!("m.refuse_shared_value({tq}, {cq})"));
                     }
                     after_batch.push(fill);
-                    tighten.push(format!(
-                        "batch_op.alter_column({cq}, nullable=False, existing_type={})",
-                        sa_type(&c.ty)
-                    ));
+                    tighten.push(set_nullable(&cq, false, &c.ty));
                 }
                 None => {
                     problems.push(problem(
@@ -837,26 +834,22 @@ fn alter_table(code: &mut Code, domain: &str, old: &Table, new: &Table, intent: 
     code.lines.extend(pre);
     code.lines.extend(pg_before);
     code.lines.extend(index_drops);
-    for (block, lines) in [(true, renames), (true, batch), (false, after_batch), (true, tighten)] {
-        if lines.is_empty() {
-            continue;
+    for lines in [renames, batch] {
+        if !lines.is_empty() {
+            batch_block(code, t, lines);
         }
-        if block {
-            code.line(format!("with op.batch_alter_table({tq}) as batch_op:"));
-            for l in lines {
-                code.line(format!("    {l}"));
-            }
-        } else {
-            code.lines.extend(lines);
-        }
+    }
+    code.lines.extend(after_batch);
+    if !tighten.is_empty() {
+        batch_block(code, t, tighten);
     }
     code.lines.extend(pg_after);
     code.lines.extend(index_creates);
     Ok(())
 }
 
-/// The statement that fills a column's null rows (`{column}` stands for its
-/// name), from the intent's backfills or the time of the migration.
+/// The statement that fills the null rows of `column` (the name it has at
+/// that point), from the intent's backfills or the time of the migration.
 fn backfill_of(domain: &str, table: &str, column: &str, c: &Column, intent: &Intent) -> Option<String> {
     let (t, col) = (py::string(table), py::string(column));
     if c.now {

@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 import uuid
@@ -28,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 SCAFFOLD, VENV, WORK, URL = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]
@@ -92,8 +93,6 @@ SPECS: dict[str, Spec] = {
 
 
 def run(cmd: list[str], *, ok: bool = True, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    import os
-
     e = {**os.environ, "DATABASE_URL": URL, "NO_COLOR": "1", **(env or {})}
     cwd = PROJECT if PROJECT.is_dir() else WORK
     p = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=e)
@@ -135,7 +134,7 @@ async def _dump() -> Rows:
     engine = create_async_engine(URL)
     out: Rows = {}
     async with engine.connect() as conn:
-        tables = await conn.run_sync(lambda c: __import__("sqlalchemy").inspect(c).get_table_names())
+        tables = await conn.run_sync(lambda c: inspect(c).get_table_names())
         for t in tables:
             if t == "alembic_version":
                 continue
@@ -220,36 +219,30 @@ def f(domain: str, name: str) -> dict[str, Any]:
     return SPECS[domain]["fields"][name]
 
 
-def rename_domain() -> None:
-    SPECS["show"] = SPECS.pop("exhibition")
-    SPECS["show"]["renamed_from"] = "exhibition"
-    # The old domain's generated files go, as `git mv` + `rm` would do it.
+def rename_spec(old: str, new: str) -> None:
+    """The spec of `old` becomes `new`'s, and `old`'s generated files go,
+    as `git mv` + `rm` would do it."""
+    SPECS[new] = SPECS.pop(old)
+    SPECS[new]["renamed_from"] = old
     for path in [
-        "backend/domain/exhibition/model.py",
-        "backend/domain/exhibition/repository.py",
-        "backend/domain/exhibition/service.py",
-        "backend/domain/exhibition/__init__.py",
-        "backend/dtos/exhibition.py",
-        "backend/api/v1/routers/exhibition.py",
-        "tests/api/test_exhibition.py",
+        f"backend/domain/{old}/model.py",
+        f"backend/domain/{old}/repository.py",
+        f"backend/domain/{old}/service.py",
+        f"backend/domain/{old}/__init__.py",
+        f"backend/dtos/{old}.py",
+        f"backend/api/v1/routers/{old}.py",
+        f"tests/api/test_{old}.py",
     ]:
         (PROJECT / path).unlink()
+
+
+def rename_domain() -> None:
+    rename_spec("exhibition", "show")
 
 
 def rename_artist() -> None:
-    SPECS["maker"] = SPECS.pop("artist")
-    SPECS["maker"]["renamed_from"] = "artist"
+    rename_spec("artist", "maker")
     SPECS["artwork"]["fields"]["maker_id"]["to"] = "maker"
-    for path in [
-        "backend/domain/artist/model.py",
-        "backend/domain/artist/repository.py",
-        "backend/domain/artist/service.py",
-        "backend/domain/artist/__init__.py",
-        "backend/dtos/artist.py",
-        "backend/api/v1/routers/artist.py",
-        "tests/api/test_artist.py",
-    ]:
-        (PROJECT / path).unlink()
 
 
 def enum_to_str() -> None:
